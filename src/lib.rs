@@ -52,7 +52,7 @@ pub fn check(root: &Path) -> CheckReport {
         }
     };
     let case_studies = sources.case_study_count();
-    match validate::validate(sources.clone()) {
+    match validate::validate(&sources) {
         Ok(_) => CheckReport {
             case_studies,
             diagnostics: Vec::new(),

@@ -243,7 +243,8 @@ fn read_case_study(sources: &mut Sources, path: &Path, file: String) {
 /// through `take` keeps memory bounded even if the size changes under us.
 fn read_limited(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     let file = fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let size = file.metadata()?.len().min(MAX_FILE_BYTES + 1);
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() as u64 <= MAX_FILE_BYTES).then_some(bytes))
 }

@@ -10,13 +10,14 @@ mod config;
 mod fields;
 mod raw;
 
-pub use case_study::{MAX_FIGURES, MAX_SUMMARY, MAX_THEMES, MAX_TITLE};
+pub use case_study::{validate as validate_case_study, MAX_FIGURES, MAX_SUMMARY, MAX_THEMES, MAX_TITLE};
 pub use config::validate as validate_config;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::Sources;
 use crate::model::Site;
 use crate::slug;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Why a site is not valid.
@@ -30,24 +31,30 @@ pub struct Invalid {
 }
 
 /// Validates a whole site.
-pub fn validate(sources: Sources) -> Result<Site, Invalid> {
+pub fn validate(sources: &Sources) -> Result<Site, Invalid> {
     let config = config::validate(&sources.config).map_err(|diagnostics| Invalid {
         diagnostics,
         config: true,
     })?;
     let mut diagnostics = sources.unreadable.clone();
-    let mut case_studies = Vec::with_capacity(sources.case_studies.len());
-    for source in &sources.case_studies {
-        match case_study::validate(source, &config, &sources.assets) {
+    // Files are independent of each other; `collect` keeps their order.
+    let results: Vec<_> = sources
+        .case_studies
+        .par_iter()
+        .map(|source| case_study::validate(source, &config, &sources.assets))
+        .collect();
+    let mut case_studies = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
             Ok(case_study) => case_studies.push(case_study),
             Err(problems) => diagnostics.extend(problems),
         }
     }
-    diagnostics.extend(collisions(&sources));
+    diagnostics.extend(collisions(sources));
     if diagnostics.is_empty() {
         case_studies.sort_by(|a, b| a.slug.cmp(&b.slug));
         Ok(Site {
-            root: sources.root,
+            root: sources.root.clone(),
             config,
             case_studies,
         })
