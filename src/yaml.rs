@@ -125,9 +125,7 @@ pub fn parse(file: &str, yaml: &str, first_line: usize) -> Result<Node, Diagnost
     let mut parser = Parser::new_from_str(yaml);
     let mut builder = Builder::default();
     loop {
-        let (event, mark) = parser
-            .next_token()
-            .map_err(|e| syntax_error(file, yaml, first_line, &e))?;
+        let (event, mark) = parser.next_token().map_err(|e| syntax_error(file, yaml, first_line, &e))?;
         let pos = at(&mark);
         match event {
             Event::StreamEnd => break,
@@ -150,25 +148,15 @@ pub fn parse(file: &str, yaml: &str, first_line: usize) -> Result<Node, Diagnost
                     return Err(alias_error(file, pos));
                 }
                 let plain = style == TScalarStyle::Plain;
-                builder.push(
-                    file,
-                    Node {
-                        pos,
-                        kind: NodeKind::Scalar { text, plain },
-                    },
-                )?;
+                builder.push(file, Node { pos, kind: NodeKind::Scalar { text, plain } })?;
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if anchor != 0 {
                     return Err(alias_error(file, pos));
                 }
                 if builder.open.len() >= MAX_DEPTH {
-                    return Err(
-                        Diagnostic::error(file, pos, "yaml-too-deep", "the front matter is nested too deeply")
-                            .with_help(
-                                "case studies need at most a list of entries with fields; check the indentation",
-                            ),
-                    );
+                    return Err(Diagnostic::error(file, pos, "yaml-too-deep", "the front matter is nested too deeply")
+                        .with_help("case studies need at most a list of entries with fields; check the indentation"));
                 }
                 let kind = if matches!(event, Event::SequenceStart(..)) {
                     Open::Seq(Vec::new())
@@ -180,23 +168,18 @@ pub fn parse(file: &str, yaml: &str, first_line: usize) -> Result<Node, Diagnost
             Event::SequenceEnd | Event::MappingEnd => {
                 let (pos, open) = builder.open.pop().expect("the parser balances starts and ends");
                 let node = match open {
-                    Open::Seq(items) => Node {
-                        pos: items.first().map_or(pos, |n: &Node| n.pos),
-                        kind: NodeKind::Seq(items),
-                    },
-                    Open::Map(entries, _) => Node {
-                        pos: entries.first().map_or(pos, |e| e.key_pos),
-                        kind: NodeKind::Map(entries),
-                    },
+                    Open::Seq(items) => {
+                        Node { pos: items.first().map_or(pos, |n: &Node| n.pos), kind: NodeKind::Seq(items) }
+                    }
+                    Open::Map(entries, _) => {
+                        Node { pos: entries.first().map_or(pos, |e| e.key_pos), kind: NodeKind::Map(entries) }
+                    }
                 };
                 builder.push(file, node)?;
             }
         }
     }
-    Ok(builder.root.unwrap_or(Node {
-        pos: Pos::new(first_line, 1),
-        kind: NodeKind::Map(Vec::new()),
-    }))
+    Ok(builder.root.unwrap_or(Node { pos: Pos::new(first_line, 1), kind: NodeKind::Map(Vec::new()) }))
 }
 
 enum Open {
@@ -221,11 +204,7 @@ impl Builder {
         match parent {
             Open::Seq(items) => items.push(node),
             Open::Map(entries, pending) => match pending.take() {
-                Some((key, key_pos)) => entries.push(Entry {
-                    key,
-                    key_pos,
-                    value: node,
-                }),
+                Some((key, key_pos)) => entries.push(Entry { key, key_pos, value: node }),
                 None => {
                     let NodeKind::Scalar { text: key, .. } = node.kind else {
                         return Err(Diagnostic::error(
@@ -265,9 +244,14 @@ fn alias_error(file: &str, pos: Pos) -> Diagnostic {
 
 /// Words a parser error for an author, pointing at the likeliest cause.
 fn syntax_error(file: &str, yaml: &str, first_line: usize, error: &ScanError) -> Diagnostic {
+    let mark = error.marker();
+    // The scanner stops on a tab-indented line or at the token just before
+    // it; a tab elsewhere (inside a block scalar, say) is not the cause.
     if let Some((index, line)) = yaml
         .lines()
         .enumerate()
+        .skip(mark.line().saturating_sub(1))
+        .take(2)
         .find(|(_, l)| l.trim_start_matches(' ').starts_with('\t'))
     {
         let column = line.chars().take_while(|c| *c == ' ').count() + 1;
@@ -279,19 +263,12 @@ fn syntax_error(file: &str, yaml: &str, first_line: usize, error: &ScanError) ->
         )
         .with_help("YAML needs spaces for indentation: replace the tab with spaces");
     }
-    let mark = error.marker();
     let pos = Pos::new(mark.line() + first_line - 1, mark.col() + 1);
     let info = error.info();
     let (message, help) = if info.contains("quoted scalar") {
-        (
-            "a quoted value is not closed",
-            "add the closing quote at the end of the value, or remove the opening one",
-        )
+        ("a quoted value is not closed", "add the closing quote at the end of the value, or remove the opening one")
     } else if info.contains("mapping values are not allowed") {
-        (
-            "a value contains `: `, which YAML reads as the start of another key",
-            "put the whole value in double quotes",
-        )
+        ("a value contains `: `, which YAML reads as the start of another key", "put the whole value in double quotes")
     } else if info.contains("flow sequence") || info.contains("flow mapping") {
         (
             "a list in square brackets (or a mapping in braces) is not closed",
@@ -303,10 +280,7 @@ fn syntax_error(file: &str, yaml: &str, first_line: usize, error: &ScanError) ->
             "indent the fields of the same list entry by the same number of spaces",
         )
     } else {
-        (
-            "the front matter is not valid YAML",
-            "check this line and the one above for a missing colon, quote or space",
-        )
+        ("the front matter is not valid YAML", "check this line and the one above for a missing colon, quote or space")
     };
     Diagnostic::error(file, pos, "yaml-syntax", format!("{message} ({info})")).with_help(help)
 }
@@ -373,11 +347,7 @@ mod tests {
     fn parses_serde_paths() {
         assert_eq!(
             parse_path("figures[2].value"),
-            vec![
-                PathStep::Key("figures".into()),
-                PathStep::Index(2),
-                PathStep::Key("value".into())
-            ]
+            vec![PathStep::Key("figures".into()), PathStep::Index(2), PathStep::Key("value".into())]
         );
     }
 }

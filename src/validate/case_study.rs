@@ -35,15 +35,10 @@ pub fn validate(
         return Err(check.diagnostics);
     }
     if tree.entries().is_some_and(<[_]>::is_empty) {
-        return Err(vec![Diagnostic::error(
-            file,
-            Pos::START,
-            "empty-front-matter",
-            "the front matter is empty",
-        )
-        .with_help(
-            "between the two `---` lines, add title, authority, themes, date, summary, why, what and impact",
-        )]);
+        return Err(vec![Diagnostic::error(file, Pos::START, "empty-front-matter", "the front matter is empty")
+            .with_help(
+                "between the two `---` lines, add title, authority, themes, date, summary, why, what and impact",
+            )]);
     }
     let raw: RawCaseStudy = match serde_yaml::from_str(fm.yaml) {
         Ok(raw) => raw,
@@ -65,15 +60,12 @@ pub fn validate(
 
 fn split_error(file: &str, error: SplitError) -> Diagnostic {
     match error {
-        SplitError::Missing => Diagnostic::error(
-            file,
-            Pos::START,
-            "no-front-matter",
-            "the file does not start with front matter",
-        )
-        .with_help(
-            "the first line must be `---`, followed by the fields (title, authority, ...) and another `---` line",
-        ),
+        SplitError::Missing => {
+            Diagnostic::error(file, Pos::START, "no-front-matter", "the file does not start with front matter")
+                .with_help(
+                "the first line must be `---`, followed by the fields (title, authority, ...) and another `---` line",
+            )
+        }
         SplitError::Unclosed => Diagnostic::error(
             file,
             Pos::START,
@@ -116,11 +108,7 @@ fn known_keys(check: &mut Checker<'_>, tree: &Node) -> bool {
 fn check_slug(check: &mut Checker<'_>, source: &SourceFile) -> Option<String> {
     let suggested = slug::slugify(&source.stem);
     if source.extension != "md" {
-        let name = if suggested.is_empty() {
-            "a-name".to_string()
-        } else {
-            suggested
-        };
+        let name = if suggested.is_empty() { "a-name".to_string() } else { suggested };
         check.diagnostics.push(
             Diagnostic::file_error(
                 check.file,
@@ -199,10 +187,7 @@ fn fields(
         why: why?,
         what: what?,
         impact: impact?,
-        body: Markdown {
-            text: body.to_string(),
-            line: body_line,
-        },
+        body: Markdown { text: body.to_string(), line: body_line },
         figures: figures?,
         quotes: quotes?,
         resources: resources?,
@@ -215,22 +200,23 @@ fn markdown(check: &mut Checker<'_>, key: &str, value: Option<String>) -> Option
     // A block scalar (`why: |`) starts on the line after its key.
     let key_line = check.key_pos(key).line;
     let value_pos = check.pos(key);
-    let line = if value_pos.line > key_line {
-        value_pos.line
-    } else {
-        key_line.max(value_pos.line)
-    };
+    let line = if value_pos.line > key_line { value_pos.line } else { key_line.max(value_pos.line) };
     Some(Markdown { text, line })
 }
 
 fn themes(check: &mut Checker<'_>, raw: Option<OneOrMany>, config: &SiteConfig) -> Option<Vec<String>> {
     let list = match raw {
         Some(OneOrMany::One(one)) => vec![(one, "themes".to_string())],
-        Some(OneOrMany::Many(many)) => many
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| (t, format!("themes[{i}]")))
-            .collect(),
+        Some(OneOrMany::Many(many)) => many.into_iter().enumerate().map(|(i, t)| (t, format!("themes[{i}]"))).collect(),
+        Some(OneOrMany::Other(_)) => {
+            check.error(
+                check.pos("themes"),
+                "wrong-type",
+                "`themes` must be a theme name or a list of theme names",
+                "write for example `themes: [housing, celebration]`",
+            );
+            return None;
+        }
         None => Vec::new(),
     };
     if list.is_empty() {
@@ -241,10 +227,7 @@ fn themes(check: &mut Checker<'_>, raw: Option<OneOrMany>, config: &SiteConfig) 
         check.error(
             check.pos("themes[4]"),
             "too-many-themes",
-            format!(
-                "{} themes are listed; a case study has at most {MAX_THEMES}",
-                list.len()
-            ),
+            format!("{} themes are listed; a case study has at most {MAX_THEMES}", list.len()),
             "keep the four themes that fit best",
         );
     }
@@ -291,11 +274,7 @@ fn term<'k>(
     };
     check.error(
         check.pos(path),
-        if kind == "survey" {
-            "unknown-survey"
-        } else {
-            "unknown-theme"
-        },
+        if kind == "survey" { "unknown-survey" } else { "unknown-theme" },
         format!("`{word}` is not a {kind} in site.yaml"),
         format!("{help} (a new {kind} must first be added to site.yaml)"),
     );
@@ -311,12 +290,7 @@ fn date(check: &mut Checker<'_>, raw: Option<String>) -> Option<Date> {
                 Some(iso) => format!("write it as `{iso}` (year-month-day)"),
                 None => "write the date as year-month-day, such as `2021-04-29`".to_string(),
             };
-            check.error(
-                check.pos("date"),
-                "bad-date",
-                format!("`{text}` is not a date in the form YYYY-MM-DD"),
-                help,
-            );
+            check.error(check.pos("date"), "bad-date", format!("`{text}` is not a date in the form YYYY-MM-DD"), help);
             None
         }
         Err(DateError::NoSuchDay) => {
@@ -345,19 +319,12 @@ fn figures(check: &mut Checker<'_>, raw: Vec<RawFigure>) -> Option<Vec<Figure>> 
         check.error(
             check.pos(&format!("figures[{MAX_FIGURES}]")),
             "too-many-figures",
-            format!(
-                "{} figures are listed; a case study has at most {MAX_FIGURES}",
-                raw.len()
-            ),
+            format!("{} figures are listed; a case study has at most {MAX_FIGURES}", raw.len()),
             "keep the figures that matter most",
         );
     }
     let count = raw.len();
-    let figures: Vec<Figure> = raw
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, f)| figure(check, i, f))
-        .collect();
+    let figures: Vec<Figure> = raw.into_iter().enumerate().filter_map(|(i, f)| figure(check, i, f)).collect();
     (figures.len() == count && count <= MAX_FIGURES).then_some(figures)
 }
 
@@ -410,12 +377,7 @@ fn figure(check: &mut Checker<'_>, i: usize, raw: RawFigure) -> Option<Figure> {
             Err(())
         }
     };
-    Some(Figure {
-        label: label?,
-        value: value?,
-        comparison: comparison.ok()?,
-        year: year.ok()?,
-    })
+    Some(Figure { label: label?, value: value?, comparison: comparison.ok()?, year: year.ok()? })
 }
 
 fn quotes(check: &mut Checker<'_>, raw: Vec<RawQuote>) -> Option<Vec<Quote>> {
@@ -426,10 +388,7 @@ fn quotes(check: &mut Checker<'_>, raw: Vec<RawQuote>) -> Option<Vec<Quote>> {
         .filter_map(|(i, q)| {
             let entry = check.pos(&format!("quotes[{i}]"));
             let text = check.required_text(&format!("quotes[{i}].text"), q.text, None, entry)?;
-            Some(Quote {
-                text,
-                by: Checker::optional_text(q.by),
-            })
+            Some(Quote { text, by: Checker::optional_text(q.by) })
         })
         .collect();
     (quotes.len() == count).then_some(quotes)
@@ -442,11 +401,8 @@ fn resources(
     assets: &BTreeMap<String, Asset>,
 ) -> Option<Vec<Resource>> {
     let count = raw.len();
-    let resources: Vec<Resource> = raw
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, r)| resource(check, i, r, source_file, assets))
-        .collect();
+    let resources: Vec<Resource> =
+        raw.into_iter().enumerate().filter_map(|(i, r)| resource(check, i, r, source_file, assets)).collect();
     (resources.len() == count).then_some(resources)
 }
 
@@ -480,15 +436,10 @@ fn resource(
             );
             None
         }
-        (None, Some(url)) => check
-            .web_url(&format!("resources[{i}].url"), &url)
-            .map(ResourceTarget::Url),
+        (None, Some(url)) => check.web_url(&format!("resources[{i}].url"), &url).map(ResourceTarget::Url),
         (Some(file), None) => resource_file(check, &format!("resources[{i}].file"), &file, source_file, assets),
     };
-    Some(Resource {
-        title: title?,
-        target: target?,
-    })
+    Some(Resource { title: title?, target: target? })
 }
 
 /// A resource file must be a file under `content/` that `load` found. The
@@ -534,11 +485,9 @@ fn resource_file(
     }
     let resolved = parts.join("/");
     match assets.get(&resolved) {
-        Some(Asset::File { size }) => Some(ResourceTarget::File {
-            path: resolved,
-            size: *size,
-        }),
+        Some(Asset::File { size }) => Some(ResourceTarget::File { path: resolved, size: *size }),
         Some(Asset::OutsideContent) => outside(check),
+        None if through_outside_link(&resolved, assets) => outside(check),
         None => {
             let folder = resolved.rsplit_once('/').map_or("", |(f, _)| f);
             let nearby = assets
@@ -552,15 +501,16 @@ fn resource_file(
                     "add the file beside the case study (or in a folder of the same name), or fix the name".to_string()
                 }
             };
-            check.error(
-                pos,
-                "resource-missing",
-                format!("the resource file `{file}` does not exist"),
-                help,
-            );
+            check.error(pos, "resource-missing", format!("the resource file `{file}` does not exist"), help);
             None
         }
     }
+}
+
+/// Whether a folder on the way to `resolved` is a link out of `content/`:
+/// `load` records such a link but does not walk into it.
+fn through_outside_link(resolved: &str, assets: &BTreeMap<String, Asset>) -> bool {
+    resolved.match_indices('/').any(|(i, _)| matches!(assets.get(&resolved[..i]), Some(Asset::OutsideContent)))
 }
 
 #[cfg(test)]

@@ -57,11 +57,8 @@ fn fields(check: &mut Checker<'_>, raw: RawConfig) -> Option<SiteConfig> {
         .required_text("base_url", raw.base_url, None, Pos::START)
         .and_then(|url| check.web_url("base_url", &url))
         .map(|url| if url.ends_with('/') { url } else { format!("{url}/") });
-    let repository = Checker::optional_text(raw.repository).and_then(|url| {
-        check
-            .web_url("repository", &url)
-            .map(|u| u.trim_end_matches('/').to_string())
-    });
+    let repository = Checker::optional_text(raw.repository)
+        .and_then(|url| check.web_url("repository", &url).map(|u| u.trim_end_matches('/').to_string()));
     let theme = Checker::optional_text(raw.theme).unwrap_or_else(|| DEFAULT_THEME.to_string());
     if !slug::is_valid(&theme) {
         check.error(
@@ -94,29 +91,11 @@ fn fields(check: &mut Checker<'_>, raw: RawConfig) -> Option<SiteConfig> {
         theme,
         themes: themes?
             .into_iter()
-            .map(|(slug, (label, description))| {
-                (
-                    slug.clone(),
-                    Theme {
-                        slug,
-                        label,
-                        description,
-                    },
-                )
-            })
+            .map(|(slug, (label, description))| (slug.clone(), Theme { slug, label, description }))
             .collect(),
         surveys: surveys?
             .into_iter()
-            .map(|(slug, (label, description))| {
-                (
-                    slug.clone(),
-                    Survey {
-                        slug,
-                        label,
-                        description,
-                    },
-                )
-            })
+            .map(|(slug, (label, description))| (slug.clone(), Survey { slug, label, description }))
             .collect(),
         page_size: page_size?,
     })
@@ -146,10 +125,7 @@ fn vocabulary(
     for (slug, term) in raw {
         let path = format!("{key}.{slug}");
         if !slug::is_valid(&slug) {
-            let help = format!(
-                "use lowercase letters, digits and hyphens, such as `{}`",
-                slug::slugify(&slug)
-            );
+            let help = format!("use lowercase letters, digits and hyphens, such as `{}`", slug::slugify(&slug));
             check.error(
                 check.key_pos(&path),
                 "bad-slug",

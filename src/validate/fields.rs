@@ -18,11 +18,7 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(file: &'a str, tree: &'a Node) -> Self {
-        Checker {
-            file,
-            tree,
-            diagnostics: Vec::new(),
-        }
+        Checker { file, tree, diagnostics: Vec::new() }
     }
 
     /// Position of the value at `path` (`figures[1].value`).
@@ -38,11 +34,7 @@ impl<'a> Checker<'a> {
     pub fn error(&mut self, pos: Pos, code: &'static str, message: impl Into<String>, help: impl Into<String>) {
         let help = help.into();
         let diagnostic = Diagnostic::error(self.file, pos, code, message);
-        self.diagnostics.push(if help.is_empty() {
-            diagnostic
-        } else {
-            diagnostic.with_help(help)
-        });
+        self.diagnostics.push(if help.is_empty() { diagnostic } else { diagnostic.with_help(help) });
     }
 
     /// Reports every key of the mapping at `path` that is not in `allowed`,
@@ -55,12 +47,7 @@ impl<'a> Checker<'a> {
             if !allowed.contains(&entry.key.as_str()) {
                 all_known = false;
                 let help = suggest::help_for(&entry.key, allowed.iter().copied(), "the keys allowed here");
-                self.error(
-                    entry.key_pos,
-                    "unknown-key",
-                    format!("`{}` is not a key {what} can have", entry.key),
-                    help,
-                );
+                self.error(entry.key_pos, "unknown-key", format!("`{}` is not a key {what} can have", entry.key), help);
             }
         }
         all_known
@@ -162,11 +149,15 @@ impl<'a> Checker<'a> {
                     }
                     _ => "give the percentage as a number from 0 to 100, without the % sign or quotes".to_string(),
                 };
+                self.error(self.pos(path), "not-a-number", format!("`{key}` is the text `{text}`, not a number"), help);
+                None
+            }
+            NumberOrText::Other(_) => {
                 self.error(
                     self.pos(path),
-                    "not-a-number",
-                    format!("`{key}` is the text `{text}`, not a number"),
-                    help,
+                    "wrong-type",
+                    format!("`{key}` must be a number"),
+                    "give the percentage as a number from 0 to 100, without the % sign or quotes",
                 );
                 None
             }
@@ -203,12 +194,30 @@ impl<'a> Checker<'a> {
             _ => ("", text),
         };
         let pos = if path.is_empty() {
-            error.location().map_or(Pos::new(yaml_line, 1), |l| {
-                Pos::new(l.line() + yaml_line - 1, l.column())
-            })
+            error.location().map_or(Pos::new(yaml_line, 1), |l| Pos::new(l.line() + yaml_line - 1, l.column()))
         } else {
             self.pos(path)
         };
+        if path.is_empty() && !message.contains("invalid type") {
+            // serde_yaml's parser is stricter than the one in `yaml` in a few
+            // places, such as a tab at the start of a block scalar.
+            let (code, message, help) = if message.contains("tab character") {
+                (
+                    "yaml-tab",
+                    "this line is indented with a tab".to_string(),
+                    "YAML needs spaces for indentation: replace the tab with spaces",
+                )
+            } else {
+                let message = message.split(" at line ").next().unwrap_or(message);
+                (
+                    "yaml-syntax",
+                    format!("this is not valid YAML ({message})"),
+                    "check this line and the one above for a missing colon, quote or space",
+                )
+            };
+            self.error(pos, code, message, help);
+            return;
+        }
         let key = path.rsplit('.').next().unwrap_or(path);
         let key = key.split('[').next().unwrap_or(key);
         let (message, help) = match key {
@@ -220,28 +229,18 @@ impl<'a> Checker<'a> {
                 "`themes` must be a theme name or a list of theme names".to_string(),
                 "write for example `themes: [housing, celebration]`".to_string(),
             ),
-            "figures" | "quotes" | "resources" => (
-                format!("`{key}` must be a list"),
-                format!("start each entry of `{key}` on its own line with `- `"),
-            ),
-            "draft" => (
-                "`draft` must be `true` or `false`".to_string(),
-                "write `draft: true` or `draft: false`".to_string(),
-            ),
-            "value" | "comparison" | "year" | "page_size" => (
-                format!("`{key}` must be a number"),
-                format!("write `{key}:` followed by a number, without quotes"),
-            ),
+            "figures" | "quotes" | "resources" => {
+                (format!("`{key}` must be a list"), format!("start each entry of `{key}` on its own line with `- `"))
+            }
+            "draft" => {
+                ("`draft` must be `true` or `false`".to_string(), "write `draft: true` or `draft: false`".to_string())
+            }
+            "value" | "comparison" | "year" | "page_size" => {
+                (format!("`{key}` must be a number"), format!("write `{key}:` followed by a number, without quotes"))
+            }
             _ if message.contains("invalid type") => {
-                let got = message
-                    .split(", expected")
-                    .next()
-                    .unwrap_or(message)
-                    .trim_start_matches("invalid type: ");
-                (
-                    format!("`{key}` has the wrong kind of value ({got})"),
-                    format!("write `{key}:` followed by text"),
-                )
+                let got = message.split(", expected").next().unwrap_or(message).trim_start_matches("invalid type: ");
+                (format!("`{key}` has the wrong kind of value ({got})"), format!("write `{key}:` followed by text"))
             }
             _ => (format!("`{path}`: {message}"), String::new()),
         };
@@ -260,10 +259,7 @@ pub fn check_web_url(url: &str) -> Result<(), &'static str> {
     } else {
         return Err("must be a web address starting with https:// or http://");
     };
-    if url
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>' || c == '\\')
-    {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>' || c == '\\') {
         return Err("contains spaces or characters a web address cannot have");
     }
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");

@@ -11,10 +11,10 @@ mod fields;
 mod raw;
 
 pub use case_study::{validate as validate_case_study, MAX_FIGURES, MAX_SUMMARY, MAX_THEMES, MAX_TITLE};
-pub use config::validate as validate_config;
+pub use config::{validate as validate_config, DEFAULT_PAGE_SIZE, DEFAULT_THEME};
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::load::Sources;
+use crate::load::{Asset, Sources};
 use crate::model::Site;
 use crate::slug;
 use rayon::prelude::*;
@@ -32,17 +32,11 @@ pub struct Invalid {
 
 /// Validates a whole site.
 pub fn validate(sources: &Sources) -> Result<Site, Invalid> {
-    let config = config::validate(&sources.config).map_err(|diagnostics| Invalid {
-        diagnostics,
-        config: true,
-    })?;
+    let config = config::validate(&sources.config).map_err(|diagnostics| Invalid { diagnostics, config: true })?;
     let mut diagnostics = sources.unreadable.clone();
     // Files are independent of each other; `collect` keeps their order.
-    let results: Vec<_> = sources
-        .case_studies
-        .par_iter()
-        .map(|source| case_study::validate(source, &config, &sources.assets))
-        .collect();
+    let results: Vec<_> =
+        sources.case_studies.par_iter().map(|source| case_study::validate(source, &config, &sources.assets)).collect();
     let mut case_studies = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -53,17 +47,18 @@ pub fn validate(sources: &Sources) -> Result<Site, Invalid> {
     diagnostics.extend(collisions(sources));
     if diagnostics.is_empty() {
         case_studies.sort_by(|a, b| a.slug.cmp(&b.slug));
-        Ok(Site {
-            root: sources.root.clone(),
-            config,
-            case_studies,
-        })
+        let assets = sources
+            .assets
+            .iter()
+            .filter_map(|(path, asset)| match asset {
+                Asset::File { size } => Some((path.clone(), *size)),
+                Asset::OutsideContent => None,
+            })
+            .collect();
+        Ok(Site { root: sources.root.clone(), config, case_studies, assets })
     } else {
         diagnostic::sort(&mut diagnostics);
-        Err(Invalid {
-            diagnostics,
-            config: false,
-        })
+        Err(Invalid { diagnostics, config: false })
     }
 }
 
@@ -72,10 +67,7 @@ pub fn validate(sources: &Sources) -> Result<Site, Invalid> {
 fn collisions(sources: &Sources) -> Vec<Diagnostic> {
     let mut by_slug: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for source in &sources.case_studies {
-        by_slug
-            .entry(slug::slugify(&source.stem))
-            .or_default()
-            .push(&source.file);
+        by_slug.entry(slug::slugify(&source.stem)).or_default().push(&source.file);
     }
     let mut out = Vec::new();
     for (slug, files) in by_slug.into_iter().filter(|(_, files)| files.len() > 1) {
@@ -85,10 +77,7 @@ fn collisions(sources: &Sources) -> Vec<Diagnostic> {
                 Diagnostic::file_error(
                     file,
                     "slug-collision",
-                    format!(
-                        "this file and {} would both be the page `/case-studies/{slug}/`",
-                        others.join(" and ")
-                    ),
+                    format!("this file and {} would both be the page `/case-studies/{slug}/`", others.join(" and ")),
                 )
                 .with_help("give each case study its own file name"),
             );

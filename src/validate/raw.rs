@@ -4,6 +4,7 @@
 //! `config` and `case_study` can word the problem instead of serde.
 //! `deny_unknown_fields` everywhere: a typo never passes silently.
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -27,16 +28,8 @@ pub const CASE_STUDY_KEYS: &[&str] = &[
 pub const FIGURE_KEYS: &[&str] = &["label", "value", "comparison", "comparison_label", "year"];
 pub const QUOTE_KEYS: &[&str] = &["text", "by"];
 pub const RESOURCE_KEYS: &[&str] = &["title", "file", "url"];
-pub const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "base_url",
-    "repository",
-    "theme",
-    "themes",
-    "surveys",
-    "page_size",
-];
+pub const CONFIG_KEYS: &[&str] =
+    &["title", "description", "base_url", "repository", "theme", "themes", "surveys", "page_size"];
 pub const TERM_KEYS: &[&str] = &["label", "description"];
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +56,9 @@ pub struct RawCaseStudy {
 pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
+    /// Anything else (`themes: 3`), for the check to report: serde_yaml's
+    /// error for an untagged enum names neither the key nor its line.
+    Other(IgnoredAny),
 }
 
 /// A number as written, or text where a number was wanted (`"92%"`).
@@ -71,6 +67,8 @@ pub enum OneOrMany {
 pub enum NumberOrText {
     Number(f64),
     Text(String),
+    /// Anything else (`true`, a list), for the check to report, as above.
+    Other(IgnoredAny),
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,26 +128,16 @@ mod tests {
         for key in keys {
             let yaml = format!("{key}: null\n");
             if let Err(e) = serde_yaml::from_str::<T>(&yaml) {
-                assert!(
-                    !e.to_string().contains("unknown field"),
-                    "`{key}` is listed but serde rejects it: {e}"
-                );
+                assert!(!e.to_string().contains("unknown field"), "`{key}` is listed but serde rejects it: {e}");
             }
         }
         let err = serde_yaml::from_str::<T>("not_a_key: 1\n").expect_err("unknown keys are rejected");
         let message = err.to_string();
         for key in keys {
-            assert!(
-                message.contains(&format!("`{key}`")),
-                "serde knows `{key}` but it is not listed: {message}"
-            );
+            assert!(message.contains(&format!("`{key}`")), "serde knows `{key}` but it is not listed: {message}");
         }
         let serde_keys = message.matches('`').count() / 2 - 1;
-        assert_eq!(
-            serde_keys,
-            keys.len(),
-            "serde knows keys that are not listed: {message}"
-        );
+        assert_eq!(serde_keys, keys.len(), "serde knows keys that are not listed: {message}");
     }
 
     #[test]
