@@ -91,10 +91,7 @@ Ham Ton Bury Field Wood Moor Dale Vale Brook Well Hill Cliff Marsh Mere Port Hav
 fn main() -> std::io::Result<()> {
     let args = Args::parse();
     if args.out.join("site.yaml").exists() {
-        eprintln!(
-            "gen_corpus: {} already holds a site; choose an empty folder",
-            args.out.display()
-        );
+        eprintln!("gen_corpus: {} already holds a site; choose an empty folder", args.out.display());
         std::process::exit(2);
     }
     let mut rng = Rng(args.seed);
@@ -140,9 +137,8 @@ fn site_yaml() -> String {
 /// for a stemmer to bite on (`-ing`, `-ed`, `-ation`, `-ness`, ...).
 fn vocabulary(rng: &mut Rng, size: usize) -> Vec<String> {
     let mut words: Vec<String> = HEAD_WORDS.split_whitespace().map(str::to_string).collect();
-    const ONSETS: [&str; 20] = [
-        "b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "v", "w", "br", "st", "pl", "gr", "th",
-    ];
+    const ONSETS: [&str; 20] =
+        ["b", "c", "d", "f", "g", "h", "l", "m", "n", "p", "r", "s", "t", "v", "w", "br", "st", "pl", "gr", "th"];
     const VOWELS: [&str; 8] = ["a", "e", "i", "o", "u", "ea", "ou", "ai"];
     const CODAS: [&str; 10] = ["", "n", "r", "l", "st", "nd", "m", "t", "ck", "rk"];
     const SUFFIXES: [&str; 12] = ["", "", "", "s", "ing", "ed", "er", "ation", "ness", "ly", "ment", "ful"];
@@ -168,11 +164,7 @@ fn authorities(rng: &mut Rng, count: usize) -> Vec<String> {
     let mut names = std::collections::BTreeSet::new();
     while names.len() < count {
         let name = match rng.below(3) {
-            0 => format!(
-                "{}{}",
-                parts[rng.below(parts.len())],
-                parts[rng.below(parts.len())].to_lowercase()
-            ),
+            0 => format!("{}{}", parts[rng.below(parts.len())], parts[rng.below(parts.len())].to_lowercase()),
             1 => format!(
                 "{} {}{}",
                 parts[rng.below(8)],
@@ -205,15 +197,11 @@ impl Zipf {
                 total
             })
             .collect::<Vec<_>>();
-        Zipf {
-            cumulative: cumulative.iter().map(|c| c / total).collect(),
-        }
+        Zipf { cumulative: cumulative.iter().map(|c| c / total).collect() }
     }
     fn sample(&self, rng: &mut Rng) -> usize {
         let u = rng.unit();
-        self.cumulative
-            .partition_point(|c| *c < u)
-            .min(self.cumulative.len() - 1)
+        self.cumulative.partition_point(|c| *c < u).min(self.cumulative.len() - 1)
     }
 }
 
@@ -284,13 +272,7 @@ fn case_study(
         1 => out.push_str("survey: your-life-beyond-care\n"),
         _ => {}
     }
-    let _ = writeln!(
-        out,
-        "date: {}-{:02}-{:02}",
-        2016 + rng.below(10),
-        1 + rng.below(12),
-        1 + rng.below(28)
-    );
+    let _ = writeln!(out, "date: {}-{:02}-{:02}", 2016 + rng.below(10), 1 + rng.below(12), 1 + rng.below(28));
     let length = 20 + rng.below(15);
     let summary = sentence(rng, words, zipf, length);
     let summary: String = summary.chars().take(300).collect();
@@ -304,11 +286,8 @@ fn case_study(
         out.push_str("figures:\n");
         for _ in 0..figures {
             let value = rng.below(101);
-            let _ = writeln!(
-                out,
-                "  - label: {}",
-                sentence(rng, words, zipf, 6).trim_end_matches('.').replace(':', "")
-            );
+            let _ =
+                writeln!(out, "  - label: {}", sentence(rng, words, zipf, 6).trim_end_matches('.').replace(':', ""));
             let _ = writeln!(out, "    value: {value}");
             if rng.below(4) > 0 {
                 let _ = writeln!(

@@ -3,16 +3,13 @@
 
 use crate::report::{self, Format};
 use clap::{Args, Parser, Subcommand};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "practicebank",
-    version,
-    about = "Build a bank of practice examples from Markdown case studies"
-)]
+#[command(name = "practicebank", version, about = "Build a bank of practice examples from Markdown case studies")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -25,6 +22,9 @@ pub enum Command {
     /// Exit status: 0 when all is valid, 1 when case studies have problems,
     /// 2 when site.yaml or the command line is wrong.
     Check(CheckArgs),
+    /// Build the site into the output folder (replaced whole, only when the
+    /// build succeeds).
+    Build(BuildArgs),
 }
 
 #[derive(Debug, Args)]
@@ -43,6 +43,18 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Where to write the site [default: <root>/public].
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Include case studies marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
 /// Content problems.
 const EXIT_CONTENT: u8 = 1;
 /// Usage or site problems (clap uses 2 for usage errors too).
@@ -52,6 +64,94 @@ const EXIT_SITE: u8 = 2;
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Build(args) => build(&args),
+    }
+}
+
+fn build(args: &BuildArgs) -> ExitCode {
+    let root = &args.site.root;
+    let output = args.output.clone().unwrap_or_else(|| root.join("public"));
+    let options = crate::BuildOptions { root: root.clone(), output: output.clone(), drafts: args.drafts };
+    let started = Instant::now();
+    let progress = TerminalProgress::new();
+    let result = crate::build(&options, &progress);
+    progress.bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            let seconds = started.elapsed().as_secs_f64();
+            let megabytes = report.written.bytes as f64 / 1_000_000.0;
+            println!(
+                "built {} case studies: {} pages, {} files, {megabytes:.1} MB in {} ({seconds:.2} s)",
+                report.case_studies,
+                report.written.pages,
+                report.written.files,
+                output.display()
+            );
+            println!(
+                "to look at it, serve that folder with any web server, for example:\n  python3 -m http.server --directory {} 8000\nthen open http://localhost:8000/",
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            let text_of = |file: &str| failure.sources.as_ref().and_then(|s| s.text_of(file));
+            let mut out = anstream::stderr().lock();
+            for d in &failure.diagnostics {
+                let _ = writeln!(out, "{}", report::human(d, text_of(&d.file)));
+            }
+            let count = failure.diagnostics.len();
+            let _ = writeln!(
+                out,
+                "build failed with {count} {}; nothing was written",
+                if count == 1 { "error" } else { "errors" }
+            );
+            ExitCode::from(if failure.site_invalid { EXIT_SITE } else { EXIT_CONTENT })
+        }
+    }
+}
+
+/// A progress bar on a terminal; nothing otherwise.
+struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl TerminalProgress {
+    /// Sites smaller than this build too fast for a bar to help.
+    const MIN_STEPS: u64 = 500;
+
+    fn new() -> Self {
+        let bar = if std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        TerminalProgress { bar }
+    }
+}
+
+impl crate::Progress for TerminalProgress {
+    fn stage(&self, name: &str, total: u64) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        if total >= Self::MIN_STEPS {
+            self.bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len}")
+                    .expect("the template is fixed and valid")
+                    .progress_chars("=> "),
+            );
+            self.bar.set_length(total);
+            self.bar.set_position(0);
+        } else {
+            self.bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:>10}").expect("the template is fixed and valid"),
+            );
+        }
+        self.bar.set_message(name.to_string());
+    }
+
+    fn step(&self) {
+        self.bar.inc(1);
     }
 }
 

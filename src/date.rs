@@ -26,10 +26,7 @@ impl Date {
         let shape_ok = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shape_ok {
             return Err(DateError::Shape);
         }
@@ -39,11 +36,7 @@ impl Date {
         if year < 1900 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month as u8) as u16 {
             return Err(DateError::NoSuchDay);
         }
-        Ok(Date {
-            year,
-            month: month as u8,
-            day: day as u8,
-        })
+        Ok(Date { year, month: month as u8, day: day as u8 })
     }
 
     /// Days since 1970-01-01, for feeds and `SOURCE_DATE_EPOCH` comparisons.
@@ -85,18 +78,8 @@ mod tests {
 
     #[test]
     fn parses_iso_dates() {
-        assert_eq!(
-            Date::parse("2020-10-01"),
-            Ok(Date {
-                year: 2020,
-                month: 10,
-                day: 1
-            })
-        );
-        assert_eq!(
-            Date::parse("2024-02-29").map(|d| d.to_string()),
-            Ok("2024-02-29".into())
-        );
+        assert_eq!(Date::parse("2020-10-01"), Ok(Date { year: 2020, month: 10, day: 1 }));
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Ok("2024-02-29".into()));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! practicebank: a static site generator for banks of practice examples.
 //!
 //! The build is a pipeline of stages, each a module with one entry point:
-//! [`load`] (disk to [`load::Sources`]) and [`validate`] (sources to a valid
-//! [`model::Site`], or every [`diagnostic::Diagnostic`]). [`cli`] wires them
-//! to the `practicebank` command.
+//! [`load`] (disk to [`load::Sources`]), [`validate`] (sources to a valid
+//! [`model::Site`], or every [`diagnostic::Diagnostic`]), [`render`] (site
+//! to [`output::OutputFile`]s) and [`write`] (files to disk, swapped in
+//! whole). [`build`] reads like that list; [`cli`] wires it to the
+//! `practicebank` command.
 
 // Diagnostics are the error type of every stage and are only built on the
 // cold path; boxing them would cost clarity and buy nothing.
@@ -12,17 +14,23 @@
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
+pub mod escape;
 pub mod frontmatter;
+pub mod hash;
 pub mod load;
+pub mod markdown;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod report;
 pub mod slug;
 pub mod suggest;
 pub mod validate;
+pub mod write;
 pub mod yaml;
 
 use diagnostic::Diagnostic;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What `check` found.
 #[derive(Debug, Clone)]
@@ -43,22 +51,12 @@ pub fn check(root: &Path) -> CheckReport {
     let sources = match load::load(root) {
         Ok(sources) => sources,
         Err(diagnostic) => {
-            return CheckReport {
-                case_studies: 0,
-                diagnostics: vec![diagnostic],
-                site_invalid: true,
-                sources: None,
-            }
+            return CheckReport { case_studies: 0, diagnostics: vec![diagnostic], site_invalid: true, sources: None }
         }
     };
     let case_studies = sources.case_study_count();
     match validate::validate(&sources) {
-        Ok(_) => CheckReport {
-            case_studies,
-            diagnostics: Vec::new(),
-            site_invalid: false,
-            sources: Some(sources),
-        },
+        Ok(_) => CheckReport { case_studies, diagnostics: Vec::new(), site_invalid: false, sources: Some(sources) },
         Err(invalid) => CheckReport {
             case_studies,
             diagnostics: invalid.diagnostics,
@@ -66,4 +64,72 @@ pub fn check(root: &Path) -> CheckReport {
             sources: Some(sources),
         },
     }
+}
+
+/// What to build, and where.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// The output folder, replaced whole.
+    pub output: PathBuf,
+    /// Include case studies marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub case_studies: usize,
+    pub written: write::WriteReport,
+}
+
+/// Why a build failed: every problem found, and whether they are the site's
+/// (configuration, theme, output folder) or its content's.
+#[derive(Debug, Clone)]
+pub struct BuildFailure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub site_invalid: bool,
+    /// The site's sources, for showing the lines problems point at.
+    pub sources: Option<load::Sources>,
+}
+
+/// Hears how far a build has got, to show progress.
+pub trait Progress: Sync {
+    /// A new stage begins; `total` is how many steps it has (0: unknown).
+    fn stage(&self, name: &str, total: u64);
+    /// One more step of the current stage is done.
+    fn step(&self);
+}
+
+/// Progress that nobody watches.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn stage(&self, _: &str, _: u64) {}
+    fn step(&self) {}
+}
+
+/// Builds the site: load, validate, render, write.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildFailure> {
+    let fail = |diagnostics: Vec<Diagnostic>, site_invalid: bool, sources: Option<&load::Sources>| BuildFailure {
+        diagnostics,
+        site_invalid,
+        sources: sources.cloned(),
+    };
+    progress.stage("reading", 0);
+    let sources = load::load(&options.root).map_err(|d| fail(vec![d], true, None))?;
+    progress.stage("checking", 0);
+    let site = validate::validate(&sources).map_err(|e| fail(e.diagnostics, e.config, Some(&sources)))?;
+    let templates =
+        render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true, Some(&sources)))?;
+    progress.stage("rendering", site.case_studies.len() as u64);
+    let render_options = render::RenderOptions { drafts: options.drafts };
+    let files =
+        render::render(&site, &templates, render_options, progress).map_err(|d| fail(d, false, Some(&sources)))?;
+    progress.stage("writing", 0);
+    let written =
+        write::write(&files, &options.output, &options.root).map_err(|d| fail(vec![d], true, Some(&sources)))?;
+    let case_studies = site.case_studies.iter().filter(|c| options.drafts || !c.draft).count();
+    Ok(BuildReport { case_studies, written })
 }

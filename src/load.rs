@@ -99,10 +99,8 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
         Ok(bytes) => match decode(bytes) {
             Ok(text) => text,
             Err((pos, _)) => {
-                return Err(
-                    Diagnostic::error(SITE_CONFIG, pos, "invalid-utf8", "site.yaml is not valid UTF-8 text")
-                        .with_help("save the file with the UTF-8 encoding"),
-                )
+                return Err(Diagnostic::error(SITE_CONFIG, pos, "invalid-utf8", "site.yaml is not valid UTF-8 text")
+                    .with_help("save the file with the UTF-8 encoding"))
             }
         },
         Err(e) => {
@@ -140,9 +138,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
             Ok(entry) => entry,
             Err(e) => {
                 let file = e.path().map_or_else(|| CONTENT_DIR.to_string(), |p| relative(root, p));
-                sources
-                    .unreadable
-                    .push(Diagnostic::file_error(&file, "unreadable", format!("cannot read: {e}")));
+                sources.unreadable.push(Diagnostic::file_error(&file, "unreadable", format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -191,47 +187,30 @@ fn resolve_inside(path: &Path, content_real: &Path, is_link: bool) -> Option<Pat
     if !is_link {
         return Some(path.to_path_buf());
     }
-    fs::canonicalize(path)
-        .ok()
-        .filter(|real| real.starts_with(content_real))
+    fs::canonicalize(path).ok().filter(|real| real.starts_with(content_real))
 }
 
 fn read_case_study(sources: &mut Sources, path: &Path, file: String) {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (stem, extension) = name.rsplit_once('.').map_or((name.as_str(), ""), |(s, e)| (s, e));
     let (stem, extension) = (stem.to_string(), extension.to_string());
     match read_limited(path) {
-        Err(e) => sources.unreadable.push(Diagnostic::file_error(
-            &file,
-            "unreadable",
-            format!("cannot read this file: {e}"),
-        )),
+        Err(e) => {
+            sources.unreadable.push(Diagnostic::file_error(&file, "unreadable", format!("cannot read this file: {e}")))
+        }
         Ok(None) => sources.unreadable.push(
             Diagnostic::file_error(&file, "file-too-large", "this case study is larger than 1 MiB").with_help(
                 "move large material into a resource file beside the case study and link to it under `resources`",
             ),
         ),
         Ok(Some(bytes)) => match decode(bytes) {
-            Ok(text) => sources.case_studies.push(SourceFile {
-                file,
-                stem,
-                extension,
-                text,
-            }),
+            Ok(text) => sources.case_studies.push(SourceFile { file, stem, extension, text }),
             Err((pos, lossy)) => {
                 sources.unreadable.push(
-                    Diagnostic::error(
-                        &file,
-                        pos,
-                        "invalid-utf8",
-                        "this line holds bytes that are not UTF-8 text",
-                    )
-                    .with_help(
-                        "save the file with the UTF-8 encoding (in most editors: Save As, then Encoding: UTF-8)",
-                    ),
+                    Diagnostic::error(&file, pos, "invalid-utf8", "this line holds bytes that are not UTF-8 text")
+                        .with_help(
+                            "save the file with the UTF-8 encoding (in most editors: Save As, then Encoding: UTF-8)",
+                        ),
                 );
                 sources.lossy_text.insert(file, lossy);
             }
@@ -264,20 +243,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Pos, String)> {
         }
     };
     let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
-    } else {
-        text
-    })
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
 }
 
 /// `path` relative to `base`, `/`-separated whatever the platform.
 fn relative(base: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(base).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 #[cfg(test)]
@@ -286,10 +258,7 @@ mod tests {
 
     #[test]
     fn decode_drops_bom_and_crlf() {
-        assert_eq!(
-            decode(b"\xef\xbb\xbf---\r\na: 1\r\n---\r\n".to_vec()).unwrap(),
-            "---\na: 1\n---\n"
-        );
+        assert_eq!(decode(b"\xef\xbb\xbf---\r\na: 1\r\n---\r\n".to_vec()).unwrap(), "---\na: 1\n---\n");
     }
 
     #[test]

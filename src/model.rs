@@ -16,6 +16,10 @@ pub struct Site {
     pub config: SiteConfig,
     /// Every case study, drafts included, sorted by slug.
     pub case_studies: Vec<CaseStudy>,
+    /// Every other file inside `content/`: path relative to `content/`
+    /// (`/`-separated) to size in bytes. Links pointing out of `content/`
+    /// are not here.
+    pub assets: BTreeMap<String, u64>,
 }
 
 /// `site.yaml`, validated.

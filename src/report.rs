@@ -40,10 +40,9 @@ pub fn human(diagnostic: &Diagnostic, source: Option<&str>) -> String {
         "{BOLD}{place}:{BOLD:#} {style}{label}[{}]:{style:#} {BOLD}{}{BOLD:#}",
         diagnostic.code, diagnostic.message
     );
-    if let (Some(line_no), Some(text)) = (
-        diagnostic.line,
-        diagnostic.line.and_then(|l| source.and_then(|s| s.lines().nth(l - 1))),
-    ) {
+    if let (Some(line_no), Some(text)) =
+        (diagnostic.line, diagnostic.line.and_then(|l| source.and_then(|s| s.lines().nth(l - 1))))
+    {
         let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let gutter = line_no.to_string().len();
         let column = diagnostic.column.unwrap_or(1).max(1);
@@ -66,11 +65,8 @@ pub fn human(diagnostic: &Diagnostic, source: Option<&str>) -> String {
 
 /// How many characters of the word starting at `column` to underline.
 fn caret_width(line: &str, column: usize) -> usize {
-    let word = line
-        .chars()
-        .skip(column - 1)
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | ']' | '}'))
-        .count();
+    let word =
+        line.chars().skip(column - 1).take_while(|c| !c.is_whitespace() && !matches!(c, ':' | ',' | ']' | '}')).count();
     word.max(1)
 }
 
@@ -87,11 +83,7 @@ pub fn github(diagnostic: &Diagnostic) -> String {
     if let Some(column) = diagnostic.column {
         let _ = write!(properties, ",col={column}");
     }
-    let _ = write!(
-        properties,
-        ",title={}",
-        escape_property(&format!("practicebank {}", diagnostic.code))
-    );
+    let _ = write!(properties, ",title={}", escape_property(&format!("practicebank {}", diagnostic.code)));
     let mut message = diagnostic.message.clone();
     if let Some(help) = &diagnostic.help {
         let _ = write!(message, "\nhelp: {help}");
@@ -114,29 +106,18 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
 
 /// The closing line of `check`.
 pub fn summary(case_studies: usize, diagnostics: &[Diagnostic]) -> String {
-    let noun = if case_studies == 1 {
-        "case study"
-    } else {
-        "case studies"
-    };
+    let noun = if case_studies == 1 { "case study" } else { "case studies" };
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     if errors == 0 {
         return format!("checked {case_studies} {noun}: no problems");
     }
-    let mut files: Vec<&str> = diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.file.as_str())
-        .collect();
+    let mut files: Vec<&str> = diagnostics.iter().filter(|d| d.is_error()).map(|d| d.file.as_str()).collect();
     files.dedup();
     files.sort_unstable();
     files.dedup();
     let error_noun = if errors == 1 { "error" } else { "errors" };
     let file_noun = if files.len() == 1 { "file" } else { "files" };
-    format!(
-        "checked {case_studies} {noun}: {errors} {error_noun} in {} {file_noun}",
-        files.len()
-    )
+    format!("checked {case_studies} {noun}: {errors} {error_noun} in {} {file_noun}", files.len())
 }
 
 #[cfg(test)]
@@ -181,9 +162,6 @@ mod tests {
     fn summary_counts_files() {
         let d = |f: &str| Diagnostic::file_error(f, "x", "y");
         assert_eq!(summary(1, &[]), "checked 1 case study: no problems");
-        assert_eq!(
-            summary(5, &[d("a"), d("b"), d("a")]),
-            "checked 5 case studies: 3 errors in 2 files"
-        );
+        assert_eq!(summary(5, &[d("a"), d("b"), d("a")]), "checked 5 case studies: 3 errors in 2 files");
     }
 }

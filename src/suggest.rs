@@ -50,9 +50,6 @@ mod tests {
 
     #[test]
     fn lists_candidates_when_nothing_is_close() {
-        assert_eq!(
-            help_for("xyz", ["a-b", "c-d"], "known themes"),
-            "known themes are: `a-b`, `c-d`"
-        );
+        assert_eq!(help_for("xyz", ["a-b", "c-d"], "known themes"), "known themes are: `a-b`, `c-d`");
     }
 }

@@ -1,0 +1,208 @@
+//! Markdown fields to safe HTML.
+//!
+//! Pure: text in, HTML and the problems with its links out. pulldown-cmark
+//! renders (tables, footnotes, strikethrough, smart punctuation); headings
+//! become `h3` and below, since every field sits under a page `h2` (authors
+//! start at `#` or `##`), and get ids; every link and image goes through a resolver the caller supplies,
+//! which rewrites links between case studies and reports broken ones; then
+//! ammonia removes anything executable (`<script>`, `on*=` handlers,
+//! `javascript:` URLs) from the result, raw HTML included.
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+
+/// What to do with a link or image address found in Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Leave it as written (external links, `#fragments`).
+    Keep,
+    /// Write this address instead.
+    Rewrite(String),
+    /// A link that leads nowhere, and why.
+    Broken(String),
+}
+
+/// A broken link: the address as written, the line of the file it is on,
+/// and why it is broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub line: usize,
+    pub url: String,
+    pub reason: String,
+}
+
+/// Sanitises rendered HTML. Built once and shared: ammonia's builder is
+/// costly to set up and safe to use from many threads.
+pub struct Sanitiser {
+    cleaner: ammonia::Builder<'static>,
+}
+
+/// Ids we generate all start with this, and only ids that do survive
+/// sanitising, so author HTML cannot clobber the ids the page's own
+/// scripts rely on.
+const ID_PREFIX: &str = "pb-";
+
+impl Default for Sanitiser {
+    fn default() -> Self {
+        let mut cleaner = ammonia::Builder::default();
+        cleaner
+            .add_tag_attributes("h3", ["id"])
+            .add_tag_attributes("h4", ["id"])
+            .add_tag_attributes("h5", ["id"])
+            .add_tag_attributes("h6", ["id"])
+            .add_tag_attributes("div", ["id"])
+            .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+            .add_allowed_classes("div", ["footnote-definition"])
+            .attribute_filter(|_element, attribute, value| match attribute {
+                "id" if !value.starts_with(ID_PREFIX) => None,
+                _ => Some(Cow::Borrowed(value)),
+            });
+        Sanitiser { cleaner }
+    }
+}
+
+impl Sanitiser {
+    /// Renders `text`, which starts on line `first_line` of its file.
+    /// `field` names the field (`why`), for unique heading ids.
+    pub fn render(
+        &self,
+        text: &str,
+        first_line: usize,
+        field: &str,
+        resolve: &mut dyn FnMut(&str) -> Resolved,
+    ) -> (String, Vec<BrokenLink>) {
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_SMART_PUNCTUATION;
+        let line_of = |offset: usize| first_line + text[..offset].matches('\n').count();
+        let mut broken = Vec::new();
+        let mut events: Vec<Event<'_>> = Vec::new();
+        let mut heading_text: Option<(usize, String)> = None;
+        for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+            let event = match event {
+                Event::Start(Tag::Heading { level, .. }) => {
+                    heading_text = Some((events.len(), String::new()));
+                    Event::Start(Tag::Heading {
+                        level: demote(level),
+                        id: None,
+                        classes: Vec::new(),
+                        attrs: Vec::new(),
+                    })
+                }
+                Event::End(TagEnd::Heading(level)) => {
+                    if let Some((start, words)) = heading_text.take() {
+                        let id = format!("{ID_PREFIX}{field}-{}", crate::slug::slugify(&words));
+                        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                            *slot = Some(CowStr::from(id));
+                        }
+                    }
+                    Event::End(TagEnd::Heading(demote(level)))
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    let dest_url = resolved(resolve, dest_url, line_of(range.start), &mut broken);
+                    Event::Start(Tag::Link { link_type, dest_url, title, id })
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    let dest_url = resolved(resolve, dest_url, line_of(range.start), &mut broken);
+                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                }
+                Event::FootnoteReference(name) => {
+                    Event::FootnoteReference(format!("{ID_PREFIX}{field}-fn-{name}").into())
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    Event::Start(Tag::FootnoteDefinition(format!("{ID_PREFIX}{field}-fn-{name}").into()))
+                }
+                Event::Text(t) => {
+                    if let Some((_, words)) = &mut heading_text {
+                        words.push_str(&t);
+                    }
+                    Event::Text(t)
+                }
+                other => other,
+            };
+            events.push(event);
+        }
+        let mut html = String::with_capacity(text.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, events.into_iter());
+        (self.cleaner.clean(&html).to_string(), broken)
+    }
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+fn resolved<'a>(
+    resolve: &mut dyn FnMut(&str) -> Resolved,
+    url: CowStr<'a>,
+    line: usize,
+    broken: &mut Vec<BrokenLink>,
+) -> CowStr<'a> {
+    match resolve(&url) {
+        Resolved::Keep => url,
+        Resolved::Rewrite(new) => new.into(),
+        Resolved::Broken(reason) => {
+            broken.push(BrokenLink { line, url: url.to_string(), reason });
+            url
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(text: &str) -> String {
+        Sanitiser::default().render(text, 1, "why", &mut |_| Resolved::Keep).0
+    }
+
+    #[test]
+    fn renders_tables_footnotes_and_smart_quotes() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Quoted\" text[^1].\n\n[^1]: A note.\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("\u{201c}Quoted\u{201d}"), "{html}");
+        assert!(html.contains("href=\"#pb-why-fn-1\""), "{html}");
+        assert!(html.contains("id=\"pb-why-fn-1\""), "{html}");
+    }
+
+    #[test]
+    fn demotes_headings_and_gives_them_ids() {
+        assert_eq!(render("# Training plan\n").trim(), "<h3 id=\"pb-why-training-plan\">Training plan</h3>");
+        assert_eq!(
+            render("## Plan\n\n### Steps\n").trim(),
+            "<h3 id=\"pb-why-plan\">Plan</h3>\n<h4 id=\"pb-why-steps\">Steps</h4>"
+        );
+    }
+
+    #[test]
+    fn removes_executable_html() {
+        let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">y</a> <b id=\"search-input\">z</b>\n");
+        for bad in ["<script", "onerror", "javascript:", "JaVaScRiPt", "search-input"] {
+            assert!(!html.contains(bad), "{bad} survived: {html}");
+        }
+    }
+
+    #[test]
+    fn reports_broken_links_with_their_line() {
+        let mut resolve = |url: &str| {
+            if url == "missing.md" {
+                Resolved::Broken("no such case study".into())
+            } else {
+                Resolved::Rewrite("../other/".into())
+            }
+        };
+        let (html, broken) =
+            Sanitiser::default().render("Intro\n\nSee [a](other.md) and\n[b](missing.md).\n", 10, "what", &mut resolve);
+        assert!(html.contains("href=\"../other/\""), "{html}");
+        assert_eq!(
+            broken,
+            vec![BrokenLink { line: 13, url: "missing.md".into(), reason: "no such case study".into() }]
+        );
+    }
+}

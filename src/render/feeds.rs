@@ -1,0 +1,108 @@
+//! Atom feeds, the sitemap and robots.txt: XML written directly, every URL
+//! absolute. Entries carry the plain-text summary, escaped, so no markup
+//! from an author reaches a feed reader.
+
+use super::Published;
+use crate::escape::markup as escape;
+use crate::model::CaseStudy;
+use crate::output::OutputFile;
+use std::fmt::Write as _;
+
+/// How many entries a feed holds.
+const FEED_SIZE: usize = 20;
+
+/// `/atom.xml` and one feed per theme.
+pub fn feeds(published: &Published<'_>) -> Vec<OutputFile> {
+    let config = &published.site.config;
+    let mut files = vec![feed(published, "atom.xml", &config.title, "", published.newest_first.iter().copied())];
+    for theme in config.themes.values() {
+        let items = published.newest_first.iter().copied().filter(|c| c.themes.contains(&theme.slug));
+        let title = format!("{}: {}", config.title, theme.label);
+        files.push(feed(
+            published,
+            &format!("themes/{}/atom.xml", theme.slug),
+            &title,
+            &format!("themes/{}/", theme.slug),
+            items,
+        ));
+    }
+    files
+}
+
+fn feed<'a>(
+    published: &Published<'_>,
+    path: &str,
+    title: &str,
+    page: &str,
+    items: impl Iterator<Item = &'a CaseStudy>,
+) -> OutputFile {
+    let config = &published.site.config;
+    let base = &config.base_url;
+    let items: Vec<&CaseStudy> = items.take(FEED_SIZE).collect();
+    // The newest entry's date, not the clock, keeps builds reproducible.
+    let updated = items.first().map_or_else(|| "1970-01-01".to_string(), |c| c.date.to_string());
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-GB\">\n",
+    );
+    let _ = writeln!(xml, "  <title>{}</title>", escape(title));
+    let _ = writeln!(xml, "  <subtitle>{}</subtitle>", escape(&config.description));
+    let _ = writeln!(xml, "  <id>{}</id>", escape(&format!("{base}{path}")));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&format!("{base}{path}"))
+    );
+    let _ =
+        writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&format!("{base}{page}")));
+    let _ = writeln!(xml, "  <updated>{updated}T00:00:00Z</updated>");
+    let _ = writeln!(xml, "  <generator>practicebank</generator>");
+    for c in items {
+        let url = format!("{base}case-studies/{}/", c.slug);
+        xml.push_str("  <entry>\n");
+        let _ = writeln!(xml, "    <title>{}</title>", escape(&c.title));
+        let _ = writeln!(xml, "    <id>{}</id>", escape(&url));
+        let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&url));
+        let _ = writeln!(xml, "    <published>{}T00:00:00Z</published>", c.date);
+        let _ = writeln!(xml, "    <updated>{}T00:00:00Z</updated>", c.date);
+        let _ = writeln!(xml, "    <author><name>{}</name></author>", escape(&c.authority));
+        for theme in c.themes.iter().filter_map(|t| config.themes.get(t)) {
+            let _ =
+                writeln!(xml, "    <category term=\"{}\" label=\"{}\"/>", escape(&theme.slug), escape(&theme.label));
+        }
+        let _ = writeln!(xml, "    <summary>{}</summary>", escape(&c.summary));
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    OutputFile::bytes(path, xml)
+}
+
+/// The sitemap of every HTML page in `files` (not the 404 page).
+pub fn sitemap(published: &Published<'_>, files: &[OutputFile]) -> OutputFile {
+    let base = &published.site.config.base_url;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut pages: Vec<&str> = files
+        .iter()
+        .filter_map(|f| f.path.strip_suffix("index.html"))
+        .filter(|p| p.is_empty() || p.ends_with('/'))
+        .collect();
+    pages.sort_unstable();
+    for page in pages {
+        let _ = write!(xml, "  <url><loc>{}</loc>", escape(&format!("{base}{page}")));
+        let slug = page.strip_prefix("case-studies/").and_then(|s| s.strip_suffix('/'));
+        if let Some(c) = slug.and_then(|s| published.by_slug.get(s)) {
+            let _ = write!(xml, "<lastmod>{}</lastmod>", c.date);
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile::bytes("sitemap.xml", xml)
+}
+
+pub fn robots(published: &Published<'_>) -> OutputFile {
+    OutputFile::bytes(
+        "robots.txt",
+        format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", published.site.config.base_url),
+    )
+}

@@ -1,0 +1,126 @@
+//! Stage 3, render: a valid [`Site`] becomes the files of the published
+//! site, as [`OutputFile`]s in memory.
+//!
+//! Pure apart from reading the theme (see [`theme`]): it writes nothing.
+//! Pages are rendered from view structs ([`views`]) with tera, in parallel;
+//! feeds, the sitemap and open data are written directly. Links between
+//! case studies are resolved here, and a broken one is a diagnostic with
+//! the file and line of the link.
+
+mod chart;
+mod data;
+mod feeds;
+mod pages;
+pub mod theme;
+pub mod views;
+
+pub use theme::Templates;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::model::{CaseStudy, Site};
+use crate::output::OutputFile;
+use crate::Progress;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Include case studies marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// The case studies being published, in the orders pages need them.
+pub struct Published<'a> {
+    pub site: &'a Site,
+    /// By slug.
+    pub by_slug: BTreeMap<&'a str, &'a CaseStudy>,
+    /// Newest first; same date by slug.
+    pub newest_first: Vec<&'a CaseStudy>,
+}
+
+impl<'a> Published<'a> {
+    pub fn new(site: &'a Site, options: RenderOptions) -> Published<'a> {
+        let included: Vec<&CaseStudy> = site.case_studies.iter().filter(|c| options.drafts || !c.draft).collect();
+        let by_slug = included.iter().map(|c| (c.slug.as_str(), *c)).collect();
+        let mut newest_first = included;
+        newest_first.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+        Published { site, by_slug, newest_first }
+    }
+}
+
+/// Renders every file of the site.
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    options: RenderOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let published = Published::new(site, options);
+    let mut files = pages::render_pages(&published, templates, progress)?;
+    files.push(feeds::sitemap(&published, &files));
+    files.push(feeds::robots(&published));
+    files.extend(feeds::feeds(&published));
+    files.extend(data::open_data(&published));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen = BTreeSet::new();
+    let mut clashes: Vec<Diagnostic> = files
+        .iter()
+        .filter(|f| !seen.insert(f.path.as_str()))
+        .map(|f| {
+            Diagnostic::file_error(
+                crate::load::CONTENT_DIR,
+                "output-clash",
+                format!("two files would be written to `{}`", f.path),
+            )
+            .with_help("rename the resource file so it does not clash with a page (such as `index.html`)")
+        })
+        .collect();
+    if clashes.is_empty() {
+        Ok(files)
+    } else {
+        diagnostic::sort(&mut clashes);
+        Err(clashes)
+    }
+}
+
+/// The way back to the site root from a page at `path` (`themes/x/` gives
+/// `../../`).
+pub fn root_from(path: &str) -> String {
+    "../".repeat(path.matches('/').count())
+}
+
+/// `1 October 2020`.
+pub fn date_text(date: crate::date::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {} {}", date.day, MONTHS[usize::from(date.month) - 1], date.year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots() {
+        assert_eq!(root_from(""), "");
+        assert_eq!(root_from("themes/"), "../");
+        assert_eq!(root_from("themes/housing/page/2/"), "../../../../");
+    }
+
+    #[test]
+    fn dates_in_words() {
+        assert_eq!(date_text(crate::date::Date::parse("2020-10-01").unwrap()), "1 October 2020");
+    }
+}
