@@ -91,7 +91,8 @@ pub fn open_data(published: &Published<'_>) -> Vec<OutputFile> {
         })
         .collect();
     let json = DataFile { version: 1, site: &config.title, base_url: base, case_studies: records };
-    let mut json_text = serde_json::to_string_pretty(&json).expect("plain data always serialises");
+    let mut json_text =
+        crate::escape::json_inert(&serde_json::to_string_pretty(&json).expect("plain data always serialises"));
     json_text.push('\n');
 
     let mut csv = String::from("slug,title,authority,survey,year,label,value,comparison,comparison_label\n");

@@ -340,16 +340,17 @@ impl Renderer<'_> {
                 theme.description.clone()
             };
             let crumbs = vec![link("Themes", "themes/")];
-            files.extend(self.listing(
-                "theme",
-                &base,
-                &theme.label,
-                &description,
-                &items,
+            let feed_url = Some(format!("{base}atom.xml"));
+            let spec = Listing {
+                kind: "theme",
+                base: &base,
+                heading: &theme.label,
+                description: &description,
                 crumbs,
-                Some(format!("{base}atom.xml")),
-                "themes",
-            )?);
+                feed_url,
+                section: "themes",
+            };
+            files.extend(self.listing(spec, &items)?);
         }
         Ok(files)
     }
@@ -365,16 +366,17 @@ impl Renderer<'_> {
                 .filter(|c| c.survey.as_deref() == Some(survey.slug.as_str()))
                 .collect();
             let description = format!("Case studies drawing on the {} survey. {}", survey.label, survey.description);
-            files.extend(self.listing(
-                "survey",
-                &format!("surveys/{}/", survey.slug),
-                &survey.label,
-                description.trim(),
-                &items,
-                Vec::new(),
-                None,
-                "",
-            )?);
+            let base = format!("surveys/{}/", survey.slug);
+            let spec = Listing {
+                kind: "survey",
+                base: &base,
+                heading: &survey.label,
+                description: description.trim(),
+                crumbs: Vec::new(),
+                feed_url: None,
+                section: "",
+            };
+            files.extend(self.listing(spec, &items)?);
         }
         Ok(files)
     }
@@ -390,16 +392,16 @@ impl Renderer<'_> {
             let name = display_name(items);
             let base = format!("authorities/{slug}/");
             let description = format!("Case studies from {name}");
-            files.extend(self.listing(
-                "authority",
-                &base,
-                &name,
-                &description,
-                items,
-                vec![link("Authorities", "authorities/")],
-                None,
-                "authorities",
-            )?);
+            let spec = Listing {
+                kind: "authority",
+                base: &base,
+                heading: &name,
+                description: &description,
+                crumbs: vec![link("Authorities", "authorities/")],
+                feed_url: None,
+                section: "authorities",
+            };
+            files.extend(self.listing(spec, items)?);
             entries.push(AuthorityView { name, url: base, count: items.len() });
         }
         entries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.url.cmp(&b.url)));
@@ -431,18 +433,8 @@ impl Renderer<'_> {
 
     /// A paginated list of case studies: `base` is page 1, `base/page/N/`
     /// the others.
-    #[allow(clippy::too_many_arguments)]
-    fn listing(
-        &self,
-        kind: &'static str,
-        base: &str,
-        heading: &str,
-        description: &str,
-        items: &[&CaseStudy],
-        crumbs: Vec<Link>,
-        feed_url: Option<String>,
-        section: &'static str,
-    ) -> Result<Vec<OutputFile>, Diagnostic> {
+    fn listing(&self, spec: Listing<'_>, items: &[&CaseStudy]) -> Result<Vec<OutputFile>, Diagnostic> {
+        let Listing { kind, base, heading, description, crumbs, feed_url, section } = spec;
         let page_size = self.published.site.config.page_size;
         let total_pages = items.len().div_ceil(page_size).max(1);
         let page_path = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
@@ -500,6 +492,20 @@ impl Renderer<'_> {
     }
 }
 
+/// What a listing is about, for [`Renderer::listing`].
+struct Listing<'a> {
+    /// `theme`, `authority` or `survey`.
+    kind: &'static str,
+    /// The path of its first page.
+    base: &'a str,
+    heading: &'a str,
+    description: &'a str,
+    /// Breadcrumbs after "Home".
+    crumbs: Vec<Link>,
+    feed_url: Option<String>,
+    section: &'static str,
+}
+
 /// Page numbers to show around `current`: the first, the last, and one
 /// either side of the current page, with 0 for each gap.
 fn page_items(current: usize, total: usize) -> Vec<usize> {
@@ -549,9 +555,9 @@ fn link(label: &str, url: &str) -> Link {
     Link { label: label.to_string(), url: url.to_string() }
 }
 
-/// JSON for a `<script>` element: `<` escaped so no text can close it.
+/// JSON for a `<script>` element, which no text in it can close.
 fn json_ld(value: &serde_json::Value) -> String {
-    value.to_string().replace('<', "\\u003c")
+    crate::escape::json_inert(&value.to_string())
 }
 
 /// The folder of a case study's file, relative to `content/`.
@@ -636,6 +642,6 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_its_script() {
-        assert_eq!(json_ld(&serde_json::json!({"a": "</script>"})), "{\"a\":\"\\u003c/script>\"}");
+        assert_eq!(json_ld(&serde_json::json!({"a": "</script>"})), "{\"a\":\"\\u003c/script\\u003e\"}");
     }
 }

@@ -4,8 +4,12 @@
 //! `tests/fixtures/check/` (one folder per kind of bad input), `formats`
 //! checks the three report formats and the exit statuses end to end, and
 //! `fuzz` feeds arbitrary and mangled files to the validator to show that
-//! nothing makes it panic. `harness` is the fluent driver they share.
+//! nothing makes it panic. `build` builds fixture sites under
+//! `tests/fixtures/build/` and checks the output: pages, links, feeds, open
+//! data, determinism and the staging swap. `harness` is the fluent driver
+//! they share.
 
+mod build;
 mod check;
 mod formats;
 mod fuzz;
