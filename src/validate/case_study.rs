@@ -6,6 +6,7 @@
 //! has unknown keys, stops there (serde would only repeat the same problem).
 
 use super::fields::Checker;
+use super::guidance;
 use super::raw::{self, NumberOrText, OneOrMany, RawCaseStudy, RawFigure, RawQuote, RawResource};
 use crate::date::{Date, DateError};
 use crate::diagnostic::{Diagnostic, Pos};
@@ -21,8 +22,25 @@ pub const MAX_SUMMARY: usize = 320;
 pub const MAX_THEMES: usize = 4;
 pub const MAX_FIGURES: usize = 12;
 
-/// Validates one case-study file.
+/// Validates one case-study file: its fields, and that no guidance from
+/// `practicebank new` is left in it.
 pub fn validate(
+    source: &SourceFile,
+    config: &SiteConfig,
+    assets: &BTreeMap<String, Asset>,
+) -> Result<CaseStudy, Vec<Diagnostic>> {
+    let guidance = guidance::check(&source.file, &source.text);
+    match validate_fields(source, config, assets) {
+        Ok(case_study) if guidance.is_empty() => Ok(case_study),
+        Ok(_) => Err(guidance),
+        Err(mut problems) => {
+            problems.extend(guidance);
+            Err(problems)
+        }
+    }
+}
+
+fn validate_fields(
     source: &SourceFile,
     config: &SiteConfig,
     assets: &BTreeMap<String, Asset>,

@@ -3,15 +3,19 @@
 //! Pure: reads nothing from disk. `site.yaml` is checked first, since case
 //! studies are judged against its vocabulary; then every case study, all of
 //! them, so the author sees every problem in one run; then what only shows
-//! across files (slugs that collide).
+//! across files (slugs that collide). A case study still holding the
+//! guidance text of `practicebank new` is invalid ([`guidance`]).
 
 mod case_study;
 mod config;
 mod fields;
+pub mod guidance;
 mod raw;
 
 pub use case_study::{validate as validate_case_study, MAX_FIGURES, MAX_SUMMARY, MAX_THEMES, MAX_TITLE};
 pub use config::{validate as validate_config, DEFAULT_PAGE_SIZE, DEFAULT_THEME};
+pub use fields::check_web_url;
+pub use raw::{CASE_STUDY_KEYS, FIGURE_KEYS, QUOTE_KEYS, RESOURCE_KEYS};
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::{Asset, Sources};
