@@ -25,6 +25,16 @@ pub enum Command {
     /// Build the site into the output folder (replaced whole, only when the
     /// build succeeds).
     Build(BuildArgs),
+    /// Start a new case study: asks for its title, authority, themes, survey
+    /// and date on a terminal (or takes them as flags) and writes
+    /// content/case-studies/<slug>.md with guidance where your words go.
+    ///
+    /// Never asks when its input is not a terminal: then --title, --authority
+    /// and --theme are required. Never overwrites a file.
+    New(NewArgs),
+    /// Print a JSON Schema of case-study front matter, with this site's
+    /// themes and surveys, for editors that check YAML as you type.
+    Schema(SiteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -41,6 +51,39 @@ pub struct CheckArgs {
     /// How to print problems: for people, as GitHub annotations, or as JSON.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Check the whole site, but report only problems in files changed since
+    /// REV (a commit, branch or tag; uncommitted changes count too), and
+    /// problems with the whole site.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    /// Also write a Markdown summary of the case studies changed since REV,
+    /// for a pull request.
+    #[arg(long, value_name = "FILE", requires = "changed_since")]
+    pub summary: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The title: what you did, in a few words.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The local authority's name, such as Coventry.
+    #[arg(long)]
+    pub authority: Option<String>,
+    /// A theme from site.yaml; give it once for each theme (1 to 4).
+    #[arg(long = "theme", value_name = "THEME")]
+    pub themes: Vec<String>,
+    /// The survey the figures come from, from site.yaml.
+    #[arg(long)]
+    pub survey: Option<String>,
+    /// The date it was published, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The file name, without .md [default: from the authority and title].
+    #[arg(long)]
+    pub slug: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -65,6 +108,80 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Build(args) => build(&args),
+        Command::New(args) => new(&args),
+        Command::Schema(args) => schema(&args),
+    }
+}
+
+/// Prints diagnostics that have no source lines to show (about flags, or
+/// files that do not exist yet) to stderr.
+fn print_problems(problems: &[crate::diagnostic::Diagnostic], closing: &str) {
+    let mut out = anstream::stderr().lock();
+    for d in problems {
+        let _ = writeln!(out, "{}", report::human(d, None));
+    }
+    let _ = writeln!(out, "{closing}");
+}
+
+fn new(args: &NewArgs) -> ExitCode {
+    let options = crate::new::NewOptions {
+        root: args.site.root.clone(),
+        title: args.title.clone(),
+        authority: args.authority.clone(),
+        themes: args.themes.clone(),
+        survey: args.survey.clone(),
+        date: args.date.clone(),
+        slug: args.slug.clone(),
+    };
+    let stdin = std::io::stdin();
+    let result = if stdin.is_terminal() {
+        let (mut input, mut output) = (stdin.lock(), std::io::stderr());
+        crate::new::run(&options, Some(crate::new::Prompt::new(&mut input, &mut output)))
+    } else {
+        crate::new::run(&options, None)
+    };
+    match result {
+        Ok(created) => {
+            let shown = if args.site.root == std::path::Path::new(".") {
+                PathBuf::from(&created.file)
+            } else {
+                created.path.clone()
+            };
+            println!("{}", shown.display());
+            eprintln!(
+                "\nwrote a new case study to {}. Next:\n  \
+                 1. Open it, and replace each piece of guidance (it starts \"{}\") with your own words.\n  \
+                 2. Run `practicebank check` and fix what it reports, until it says \"no problems\".",
+                shown.display(),
+                crate::validate::guidance::MARKER
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_problems(&problems, "nothing was written");
+            ExitCode::from(EXIT_SITE)
+        }
+    }
+}
+
+fn schema(args: &SiteArgs) -> ExitCode {
+    match crate::new::read_config(&args.root) {
+        Ok(config) => {
+            let schema = crate::schema::case_study_schema(&config);
+            let text = serde_json::to_string_pretty(&schema).expect("a JSON value always serialises");
+            match writeln!(std::io::stdout().lock(), "{text}") {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("practicebank: cannot print the schema: {e}");
+                    ExitCode::from(EXIT_SITE)
+                }
+            }
+        }
+        Err(problems) => {
+            print_problems(&problems, "site.yaml must be valid to make a schema from it");
+            ExitCode::from(EXIT_SITE)
+        }
     }
 }
 
@@ -156,8 +273,42 @@ impl crate::Progress for TerminalProgress {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let report = crate::check(&args.site.root);
-    let summary = report::summary(report.case_studies, &report.diagnostics);
+    let changes = match &args.changed_since {
+        Some(rev) => match crate::changes::since(&args.site.root, rev) {
+            Ok(changes) => Some(changes),
+            Err(problem) => {
+                print_problems(&[problem], "nothing was checked");
+                return ExitCode::from(EXIT_SITE);
+            }
+        },
+        None => None,
+    };
+    let mut report = crate::check(&args.site.root);
+    if let (Some(changes), Some(path)) = (&changes, &args.summary) {
+        let config = crate::changes::config_of(report.sources.as_ref());
+        let markdown = crate::changes::summary(changes, report.sources.as_ref(), config.as_ref(), &report.diagnostics);
+        if let Err(e) = std::fs::write(path, markdown) {
+            eprintln!("practicebank: cannot write the summary to {}: {e}", path.display());
+            return ExitCode::from(EXIT_SITE);
+        }
+    }
+    let mut hidden = 0;
+    if let Some(changes) = &changes {
+        let before = report.diagnostics.len();
+        report.diagnostics.retain(|d| changes.shows(d));
+        hidden = before - report.diagnostics.len();
+    }
+    let mut summary = report::summary(report.case_studies, &report.diagnostics);
+    if let Some(changes) = &changes {
+        let changed = changes.case_studies().filter(|(_, c)| *c != crate::changes::Change::Deleted).count();
+        let noun = if changed == 1 { "case study" } else { "case studies" };
+        summary.push_str(&format!(" (reporting on files changed since {}: {changed} {noun}", changes.rev));
+        if hidden > 0 {
+            let noun = if hidden == 1 { "problem" } else { "problems" };
+            summary.push_str(&format!("; {hidden} {noun} in other files not shown"));
+        }
+        summary.push(')');
+    }
     let text_of = |file: &str| report.sources.as_ref().and_then(|s| s.text_of(file));
     let printed = match args.format {
         Format::Human => {

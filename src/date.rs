@@ -51,6 +51,25 @@ impl Date {
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         era * 146_097 + doe - 719_468
     }
+
+    /// The date `days` after 1970-01-01: the inverse of
+    /// [`Date::days_since_epoch`]. `None` outside the years 1900 to 9999.
+    pub fn from_days_since_epoch(days: i64) -> Option<Date> {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        if !(1900..=9999).contains(&year) {
+            return None;
+        }
+        Some(Date { year: year as u16, month: month as u8, day: day as u8 })
+    }
 }
 
 fn is_leap(year: u16) -> bool {
@@ -100,5 +119,15 @@ mod tests {
     fn counts_days_since_epoch() {
         assert_eq!(Date::parse("1970-01-01").unwrap().days_since_epoch(), 0);
         assert_eq!(Date::parse("2000-03-01").unwrap().days_since_epoch(), 11_017);
+    }
+
+    #[test]
+    fn days_since_epoch_round_trips() {
+        for text in ["1970-01-01", "2000-02-29", "2000-03-01", "2024-12-31", "1900-01-01", "2100-03-01"] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(Date::from_days_since_epoch(date.days_since_epoch()), Some(date), "{text}");
+        }
+        assert_eq!(Date::from_days_since_epoch(-1).map(|d| d.to_string()).as_deref(), Some("1969-12-31"));
+        assert_eq!(Date::from_days_since_epoch(-100_000), None);
     }
 }

@@ -11,6 +11,7 @@
 // cold path; boxing them would cost clarity and buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod changes;
 pub mod cli;
 pub mod date;
 pub mod diagnostic;
@@ -20,9 +21,11 @@ pub mod hash;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod schema;
 pub mod slug;
 pub mod suggest;
 pub mod validate;

@@ -88,29 +88,7 @@ impl Sources {
 pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
     let fatal =
         |file: &str, message: String, help: &str| Diagnostic::file_error(file, "site-missing", message).with_help(help);
-    if !root.is_dir() {
-        return Err(fatal(
-            &root.display().to_string(),
-            "the site folder does not exist".into(),
-            "pass the folder holding site.yaml with --root",
-        ));
-    }
-    let config = match fs::read(root.join(SITE_CONFIG)) {
-        Ok(bytes) => match decode(bytes) {
-            Ok(text) => text,
-            Err((pos, _)) => {
-                return Err(Diagnostic::error(SITE_CONFIG, pos, "invalid-utf8", "site.yaml is not valid UTF-8 text")
-                    .with_help("save the file with the UTF-8 encoding"))
-            }
-        },
-        Err(e) => {
-            return Err(fatal(
-                SITE_CONFIG,
-                format!("cannot read site.yaml: {e}"),
-                "run practicebank in the site folder (the one holding site.yaml and content/), or pass it with --root",
-            ))
-        }
-    };
+    let config = load_config(root)?;
     let content = root.join(CONTENT_DIR);
     let content_real = fs::canonicalize(&content).map_err(|e| {
         fatal(
@@ -173,10 +151,35 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
     Ok(sources)
 }
 
+/// Reads only `site.yaml`, decoded, for commands that need the site's
+/// settings and vocabulary but not its content (`new`, `schema`).
+pub fn load_config(root: &Path) -> Result<String, Diagnostic> {
+    let fatal =
+        |file: &str, message: String, help: &str| Diagnostic::file_error(file, "site-missing", message).with_help(help);
+    if !root.is_dir() {
+        return Err(fatal(
+            &root.display().to_string(),
+            "the site folder does not exist".into(),
+            "pass the folder holding site.yaml with --root",
+        ));
+    }
+    let bytes = fs::read(root.join(SITE_CONFIG)).map_err(|e| {
+        fatal(
+            SITE_CONFIG,
+            format!("cannot read site.yaml: {e}"),
+            "run practicebank in the site folder (the one holding site.yaml and content/), or pass it with --root",
+        )
+    })?;
+    decode(bytes).map_err(|(pos, _)| {
+        Diagnostic::error(SITE_CONFIG, pos, "invalid-utf8", "site.yaml is not valid UTF-8 text")
+            .with_help("save the file with the UTF-8 encoding")
+    })
+}
+
 /// Whether a path relative to `content/` names a case study: a Markdown file
 /// under `case-studies/`. Extensions are matched in any case so that
 /// `Coventry.MD` is reported as a bad name rather than ignored.
-fn is_case_study(in_content: &str) -> bool {
+pub fn is_case_study(in_content: &str) -> bool {
     let lower = in_content.to_ascii_lowercase();
     in_content.starts_with("case-studies/") && (lower.ends_with(".md") || lower.ends_with(".markdown"))
 }
