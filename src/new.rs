@@ -239,7 +239,7 @@ fn ask_missing(prompt: &mut Prompt<'_>, given: Given, config: &SiteConfig) -> Re
     ))?;
     let title = match given.title {
         Some(title) => title,
-        None => prompt.ask("Title: what did you do, in a few words?", None, check_title)?,
+        None => prompt.ask("Title: what you did, in a few words", None, check_title)?,
     };
     let authority = match given.authority {
         Some(authority) => authority,
