@@ -118,7 +118,7 @@ pub fn case_study_schema(config: &SiteConfig) -> Value {
                     "properties": {
                         "text": text("The words said.", None),
                         "by": optional_text(json!({
-                            "type": "string",
+                            "type": ["string", "number", "boolean"],
                             "description": "Who said it, such as: Care leaver, aged 19.",
                             "allOf": [no_guidance()]
                         }))
@@ -209,7 +209,9 @@ fn text(description: &str, max: Option<usize>) -> Value {
             "patternErrorMessage": format!("This is longer than {max} characters: shorten it.")
         }));
     }
-    json!({ "type": "string", "description": description, "allOf": rules })
+    // The validator reads any scalar as text (`title: 2021` is the title
+    // "2021"); the patterns constrain only strings.
+    json!({ "type": ["string", "number", "boolean"], "description": description, "allOf": rules })
 }
 
 /// No guidance from `practicebank new` anywhere in the text.

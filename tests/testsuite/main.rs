@@ -14,3 +14,5 @@ mod check;
 mod formats;
 mod fuzz;
 mod harness;
+mod new;
+mod schema;
