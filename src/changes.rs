@@ -46,7 +46,8 @@ pub struct Changes {
 /// Lists the files under `root` changed since `rev`.
 pub fn since(root: &Path, rev: &str) -> Result<Changes, Diagnostic> {
     git(root, rev, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
-    let committed = git(root, rev, &["diff", "--name-status", "--no-renames", "--relative", "-z", &format!("{rev}...HEAD")])?;
+    let committed =
+        git(root, rev, &["diff", "--name-status", "--no-renames", "--relative", "-z", &format!("{rev}...HEAD")])?;
     let uncommitted = git(root, rev, &["diff", "--name-status", "--no-renames", "--relative", "-z", "HEAD"])?;
     let untracked = git(root, rev, &["ls-files", "--others", "--exclude-standard", "-z"])?;
     let mut files = BTreeMap::new();
@@ -74,11 +75,15 @@ pub fn since(root: &Path, rev: &str) -> Result<Changes, Diagnostic> {
 /// Runs git in `root`; its output, or a diagnostic on `--changed-since`.
 fn git(root: &Path, rev: &str, args: &[&str]) -> Result<String, Diagnostic> {
     let fail = |why: String| {
-        Diagnostic::file_error("--changed-since", "git-failed", format!("cannot list the files changed since `{rev}`: {why}"))
-            .with_help(
-                "give a commit, branch or tag of this repository, such as `origin/main`, and run in a git checkout \
+        Diagnostic::file_error(
+            "--changed-since",
+            "git-failed",
+            format!("cannot list the files changed since `{rev}`: {why}"),
+        )
+        .with_help(
+            "give a commit, branch or tag of this repository, such as `origin/main`, and run in a git checkout \
                  with its history (in GitHub Actions: actions/checkout with `fetch-depth: 0`)",
-            )
+        )
     };
     let output = Command::new("git")
         .args(args)
@@ -116,7 +121,10 @@ impl Changes {
     pub fn touches_shared_files(&self) -> bool {
         self.files.keys().any(|path| {
             path == SITE_CONFIG
-                || path.strip_prefix(CONTENT_DIR).and_then(|p| p.strip_prefix('/')).is_some_and(|p| !load::is_case_study(p))
+                || path
+                    .strip_prefix(CONTENT_DIR)
+                    .and_then(|p| p.strip_prefix('/'))
+                    .is_some_and(|p| !load::is_case_study(p))
         })
     }
 
@@ -169,9 +177,7 @@ fn facts(text: &str) -> Facts {
     let figures = match yaml.get("figures") {
         Some(serde_yaml::Value::Sequence(items)) => items
             .iter()
-            .map(|f| {
-                ["label", "value", "comparison", "comparison_label"].map(|key| text_of(f.get(key)))
-            })
+            .map(|f| ["label", "value", "comparison", "comparison_label"].map(|key| text_of(f.get(key))))
             .collect(),
         _ => Vec::new(),
     };
@@ -197,7 +203,7 @@ pub fn summary(
 ) -> String {
     let mut out = String::new();
     let case_studies: Vec<(&str, Change)> = changes.case_studies().collect();
-    let _ = writeln!(out, "## Case studies changed since `{}`\n", md(&changes.rev));
+    let _ = writeln!(out, "## Case studies changed since {}\n", code(&changes.rev));
     let shown: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error() && changes.shows(d)).collect();
     if shown.is_empty() {
         let _ = writeln!(out, "✅ The check found no problems.\n");
@@ -221,7 +227,7 @@ pub fn summary(
         let text = sources.and_then(|s| s.text_of(file));
         match (change, text) {
             (Change::Deleted, _) | (_, None) => {
-                let _ = writeln!(out, "### Removed: `{}`\n", md(file));
+                let _ = writeln!(out, "### Removed: {}\n", code(file));
             }
             (change, Some(text)) => {
                 let problems: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.file == *file).collect();
@@ -238,7 +244,7 @@ pub fn summary(
         let _ = writeln!(out, "### Other files changed\n");
         for path in others {
             let note = if path == SITE_CONFIG { ": the site's settings and vocabulary (themes, surveys)" } else { "" };
-            let _ = writeln!(out, "- `{}`{note}", md(path));
+            let _ = writeln!(out, "- {}{note}", code(path));
         }
         out.push('\n');
     }
@@ -256,20 +262,21 @@ fn case_study(
     let verb = if change == Change::Added { "Added" } else { "Changed" };
     let title = facts.title.as_deref().map_or_else(|| "(no title yet)".to_string(), md);
     let _ = writeln!(out, "### {verb}: {title}\n");
-    let _ = writeln!(out, "- File: `{}`", md(file));
+    let _ = writeln!(out, "- File: {}", code(file));
     let _ = writeln!(out, "- Authority: {}", facts.authority.as_deref().map_or_else(|| "(none yet)".into(), md));
     let label = |slug: &str, vocabulary: Option<&str>| match vocabulary {
-        Some(label) => format!("{} (`{}`)", md(label), md(slug)),
-        None => format!("`{}`", md(slug)),
+        Some(label) => format!("{} ({})", md(label), code(slug)),
+        None => code(slug),
     };
-    let themes: Vec<String> = facts
-        .themes
-        .iter()
-        .map(|t| label(t, config.and_then(|c| c.themes.get(t)).map(|t| t.label.as_str())))
-        .collect();
+    let themes: Vec<String> =
+        facts.themes.iter().map(|t| label(t, config.and_then(|c| c.themes.get(t)).map(|t| t.label.as_str()))).collect();
     let _ = writeln!(out, "- Themes: {}", if themes.is_empty() { "(none yet)".into() } else { themes.join(", ") });
     if let Some(survey) = &facts.survey {
-        let _ = writeln!(out, "- Survey: {}", label(survey, config.and_then(|c| c.surveys.get(survey)).map(|s| s.label.as_str())));
+        let _ = writeln!(
+            out,
+            "- Survey: {}",
+            label(survey, config.and_then(|c| c.surveys.get(survey)).map(|s| s.label.as_str()))
+        );
     }
     let _ = writeln!(out, "- Date: {}", facts.date.as_deref().map_or_else(|| "(none yet)".into(), md));
     let errors = problems.iter().filter(|d| d.is_error()).count();
@@ -309,10 +316,10 @@ fn case_study(
             .themes
             .iter()
             .filter(|t| !config.themes.contains_key(*t))
-            .map(|t| format!("the theme `{}`", md(t)))
+            .map(|t| format!("the theme {}", code(t)))
             .collect();
         if let Some(survey) = facts.survey.as_ref().filter(|s| !config.surveys.contains_key(*s)) {
-            needed.push(format!("the survey `{}`", md(survey)));
+            needed.push(format!("the survey {}", code(survey)));
         }
         if !needed.is_empty() {
             let _ = writeln!(
@@ -347,6 +354,16 @@ fn md(text: &str) -> String {
     out
 }
 
+/// Text as a Markdown code span: shown exactly as written, on one line.
+fn code(text: &str) -> String {
+    let text: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
 /// The config a summary labels things with, when `site.yaml` is valid.
 pub fn config_of(sources: Option<&Sources>) -> Option<SiteConfig> {
     sources.and_then(|s| validate::validate_config(&s.config).ok())
@@ -371,10 +388,8 @@ mod tests {
 
     #[test]
     fn shows_changed_files_and_site_wide_problems() {
-        let changes = Changes {
-            rev: "main".into(),
-            files: [("content/case-studies/a.md".to_string(), Change::Added)].into(),
-        };
+        let changes =
+            Changes { rev: "main".into(), files: [("content/case-studies/a.md".to_string(), Change::Added)].into() };
         let d = |file: &str| Diagnostic::file_error(file, "x", "y");
         assert!(changes.shows(&d("content/case-studies/a.md")));
         assert!(!changes.shows(&d("content/case-studies/b.md")));
@@ -387,5 +402,7 @@ mod tests {
     #[test]
     fn markdown_is_escaped() {
         assert_eq!(md("a|b <script> *x*\nnext"), "a\\|b &lt;script&gt; \\*x\\* next");
+        assert_eq!(code("content/a_b.md"), "`content/a_b.md`");
+        assert_eq!(code("a`b\nc"), "`` a`b c ``");
     }
 }

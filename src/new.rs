@@ -181,13 +181,15 @@ impl Given {
     fn check(options: &NewOptions, config: &SiteConfig) -> Result<Given, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let title = options.title.as_deref().and_then(|t| keep(&mut problems, "--title", check_title(t)));
-        let authority = options.authority.as_deref().and_then(|a| keep(&mut problems, "--authority", check_authority(a)));
+        let authority =
+            options.authority.as_deref().and_then(|a| keep(&mut problems, "--authority", check_authority(a)));
         let themes = if options.themes.is_empty() {
             None
         } else {
             keep(&mut problems, "--theme", check_themes(&options.themes, config, false))
         };
-        let survey = options.survey.as_deref().and_then(|s| keep(&mut problems, "--survey", check_survey(s, config, false)));
+        let survey =
+            options.survey.as_deref().and_then(|s| keep(&mut problems, "--survey", check_survey(s, config, false)));
         let date = options.date.as_deref().and_then(|d| keep(&mut problems, "--date", check_date(d)));
         if let Some(slug) = &options.slug {
             keep(&mut problems, "--slug", check_slug(slug));
@@ -202,8 +204,12 @@ impl Given {
     /// The answers, when no one can be asked: required flags must be there.
     fn complete(self) -> Result<Answers, Vec<Diagnostic>> {
         let missing = |flag: &str, example: &str| {
-            Diagnostic::file_error(flag, "missing-flag", format!("`{flag}` is needed: practicebank new only asks questions on a terminal"))
-                .with_help(format!("add for example `{flag} {example}`"))
+            Diagnostic::file_error(
+                flag,
+                "missing-flag",
+                format!("`{flag}` is needed: practicebank new only asks questions on a terminal"),
+            )
+            .with_help(format!("add for example `{flag} {example}`"))
         };
         let mut problems = Vec::new();
         if self.title.is_none() {
@@ -334,7 +340,10 @@ fn pick<'c>(word: &str, slugs: &[(&'c str, &'c str)], numbers: bool) -> Option<&
         }
     }
     let slugged = slug::slugify(word);
-    slugs.iter().find(|(slug, label)| *slug == word || *slug == slugged || label.eq_ignore_ascii_case(word)).map(|(s, _)| *s)
+    slugs
+        .iter()
+        .find(|(slug, label)| *slug == word || *slug == slugged || label.eq_ignore_ascii_case(word))
+        .map(|(s, _)| *s)
 }
 
 fn unknown(word: &str, kind: &str, slugs: &[(&str, &str)], numbers: bool) -> Refusal {
@@ -343,7 +352,10 @@ fn unknown(word: &str, kind: &str, slugs: &[(&str, &str)], numbers: bool) -> Ref
     } else {
         suggest::help_for(&slug::slugify(word), slugs.iter().map(|(s, _)| *s), &format!("the {kind}s in site.yaml"))
     };
-    (format!("`{word}` is not a {kind} in site.yaml"), format!("{help} (a new {kind} must first be added to site.yaml)"))
+    (
+        format!("`{word}` is not a {kind} in site.yaml"),
+        format!("{help} (a new {kind} must first be added to site.yaml)"),
+    )
 }
 
 fn check_themes(words: &[String], config: &SiteConfig, numbers: bool) -> Result<Vec<String>, Refusal> {
@@ -490,7 +502,8 @@ fn self_check(slug: &str, text: &str, config: &SiteConfig) -> Result<(), Vec<Dia
 fn write_new(root: &Path, slug: &str, text: &str) -> Result<Created, Vec<Diagnostic>> {
     let file = case_study_file(slug);
     let path = root.join(&file);
-    let fail = |e: std::io::Error| vec![Diagnostic::file_error(&file, "cannot-write", format!("cannot write the file: {e}"))];
+    let fail =
+        |e: std::io::Error| vec![Diagnostic::file_error(&file, "cannot-write", format!("cannot write the file: {e}"))];
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(fail)?;
     }
@@ -676,7 +689,10 @@ mod tests {
     fn themes_by_slug_label_or_number() {
         let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let config = config();
-        assert_eq!(check_themes(&words(&["Housing and accommodation", "celebration"]), &config, false).unwrap(), vec!["housing", "celebration"]);
+        assert_eq!(
+            check_themes(&words(&["Housing and accommodation", "celebration"]), &config, false).unwrap(),
+            vec!["housing", "celebration"]
+        );
         assert_eq!(check_themes(&words(&["2", "3", "2"]), &config, true).unwrap(), vec!["education", "housing"]);
         assert!(check_themes(&words(&["9"]), &config, true).is_err());
         assert!(check_themes(&words(&["1", "2", "3", "1"]), &config, true).is_ok());

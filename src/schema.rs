@@ -139,9 +139,8 @@ pub fn case_study_schema(config: &SiteConfig) -> Value {
 }
 
 fn figure() -> Value {
-    let percentage = |description: &str| {
-        json!({ "type": "number", "minimum": 0, "maximum": 100, "description": description })
-    };
+    let percentage =
+        |description: &str| json!({ "type": "number", "minimum": 0, "maximum": 100, "description": description });
     // The validator takes a blank `comparison_label` as absent, so each of
     // the pair needs the other only when it is really there.
     let given_comparison = json!({ "required": ["comparison"], "properties": { "comparison": { "type": "number" } } });
@@ -202,7 +201,8 @@ fn resource() -> Value {
 /// Text the validator trims: not blank, at most `max` characters once
 /// trimmed, and holding no guidance.
 fn text(description: &str, max: Option<usize>) -> Value {
-    let mut rules = vec![json!({ "pattern": r"\S", "patternErrorMessage": "This is empty: write it in." }), no_guidance()];
+    let mut rules =
+        vec![json!({ "pattern": r"\S", "patternErrorMessage": "This is empty: write it in." }), no_guidance()];
     if let Some(max) = max {
         rules.push(json!({
             "pattern": format!(r"^\s*[\s\S]{{0,{max}}}\s*$"),
@@ -307,8 +307,9 @@ mod tests {
 
     #[test]
     fn the_schema_knows_every_key_and_only_those() {
-        let config = validate_config("title: T\ndescription: D\nbase_url: https://e.org/\nthemes:\n  a:\n    label: A\n")
-            .expect("valid");
+        let config =
+            validate_config("title: T\ndescription: D\nbase_url: https://e.org/\nthemes:\n  a:\n    label: A\n")
+                .expect("valid");
         let schema = case_study_schema(&config);
         let keys = |value: &Value| -> Vec<String> {
             value.as_object().expect("properties").keys().cloned().collect::<Vec<_>>()

@@ -48,7 +48,8 @@ pub fn check(file: &str, text: &str) -> Vec<Diagnostic> {
         if let Some(byte) = line.find(MARKER) {
             let column = line[..byte].chars().count() + 1;
             let field = if key.is_empty() { "the front matter" } else { key };
-            let place = if field == BODY { "the text after the front matter".to_string() } else { format!("`{field}`") };
+            let place =
+                if field == BODY { "the text after the front matter".to_string() } else { format!("`{field}`") };
             out.push(
                 Diagnostic::error(
                     file,

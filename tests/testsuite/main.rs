@@ -6,10 +6,14 @@
 //! `fuzz` feeds arbitrary and mangled files to the validator to show that
 //! nothing makes it panic. `build` builds fixture sites under
 //! `tests/fixtures/build/` and checks the output: pages, links, feeds, open
-//! data, determinism and the staging swap. `harness` is the fluent driver
-//! they share.
+//! data, determinism and the staging swap. `new` drives `practicebank new`
+//! by flags and through a pseudo-terminal, `schema` holds the JSON Schema to
+//! the validator's verdicts, and `changes` runs `check --changed-since` and
+//! `--summary` in temporary git repositories and the commands of the GitHub
+//! workflows. `harness` is the fluent driver they share.
 
 mod build;
+mod changes;
 mod check;
 mod formats;
 mod fuzz;

@@ -41,8 +41,9 @@ const FLAGS: &[&str] = &[
 fn filled_in(written: &str) -> String {
     let start = written.find("\nsummary:").expect("the new file has a summary") + 1;
     let end = written[start..].find("\n---\n").expect("the front matter is closed") + start + 1;
-    let answers = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/authoring/filled-in.md"))
-        .expect("read the filled-in answers");
+    let answers =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/authoring/filled-in.md"))
+            .expect("read the filled-in answers");
     format!("{}{answers}{}", &written[..start], &written[end..])
 }
 
@@ -64,10 +65,21 @@ fn flags_write_a_case_study_that_fails_only_on_its_guidance() {
     }
     let checked = site.check();
     checked.assert_exit(1).assert_count(6);
-    for (line, column, field) in
-        [(11, 3, "`summary`"), (15, 3, "`why`"), (18, 3, "`what`"), (21, 3, "`impact`"), (25, 13, "`figures`"), (28, 24, "`figures`")]
-    {
-        checked.assert_diagnostic(FILE, line, Some(column), "guidance-left", &format!("replace the guidance text in {field}"));
+    for (line, column, field) in [
+        (11, 3, "`summary`"),
+        (15, 3, "`why`"),
+        (18, 3, "`what`"),
+        (21, 3, "`impact`"),
+        (25, 13, "`figures`"),
+        (28, 24, "`figures`"),
+    ] {
+        checked.assert_diagnostic(
+            FILE,
+            line,
+            Some(column),
+            "guidance-left",
+            &format!("replace the guidance text in {field}"),
+        );
     }
 }
 
