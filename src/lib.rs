@@ -2,8 +2,9 @@
 //!
 //! The build is a pipeline of stages, each a module with one entry point:
 //! [`load`] (disk to [`load::Sources`]), [`validate`] (sources to a valid
-//! [`model::Site`], or every [`diagnostic::Diagnostic`]), [`render`] (site
-//! to [`output::OutputFile`]s) and [`write`] (files to disk, swapped in
+//! [`model::Site`], or every [`diagnostic::Diagnostic`]), [`search`] (the
+//! index, related case studies and the static search files), [`render`]
+//! (site to [`output::OutputFile`]s) and [`write`] (files to disk, swapped in
 //! whole). [`build`] reads like that list; [`cli`] wires it to the
 //! `practicebank` command.
 
@@ -13,6 +14,7 @@
 
 pub mod changes;
 pub mod cli;
+pub mod corpus;
 pub mod date;
 pub mod diagnostic;
 pub mod escape;
@@ -26,6 +28,7 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod search;
 pub mod slug;
 pub mod suggest;
 pub mod validate;
@@ -126,10 +129,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let site = validate::validate(&sources).map_err(|e| fail(e.diagnostics, e.config, Some(&sources)))?;
     let templates =
         render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true, Some(&sources)))?;
+    progress.stage("indexing", 0);
+    let searchable = search::build(&site, options.drafts).map_err(|d| fail(vec![d], true, Some(&sources)))?;
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };
-    let files =
-        render::render(&site, &templates, render_options, progress).map_err(|d| fail(d, false, Some(&sources)))?;
+    let mut files = render::render(&site, &templates, render_options, &searchable.related, progress)
+        .map_err(|d| fail(d, false, Some(&sources)))?;
+    files.extend(searchable.files);
     progress.stage("writing", 0);
     let written =
         write::write(&files, &options.output, &options.root).map_err(|d| fail(vec![d], true, Some(&sources)))?;

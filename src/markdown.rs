@@ -129,6 +129,29 @@ impl Sanitiser {
     }
 }
 
+/// The words of a Markdown text without its markup, for the search index:
+/// text and code spans, with blocks separated by spaces. Raw HTML tags are
+/// left out (the text between them stays), so markup never becomes
+/// searchable words.
+pub fn plain_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for event in
+        Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH)
+    {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Inline ends (emphasis, links) sit inside a line of words.
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image) => {}
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => {
+                out.push(' ')
+            }
+            _ => {}
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
@@ -186,6 +209,14 @@ mod tests {
         for bad in ["<script", "onerror", "javascript:", "JaVaScRiPt", "search-input"] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
+    }
+
+    #[test]
+    fn plain_text_keeps_words_only() {
+        assert_eq!(
+            plain_text("## Plan\n\nSee **the** [guide](x.md) and `code`.\n\n<b>raw</b>\n\n- one\n- two\n"),
+            "Plan See the guide and code. raw one two"
+        );
     }
 
     #[test]

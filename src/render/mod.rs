@@ -53,10 +53,11 @@ pub fn render(
     site: &Site,
     templates: &Templates,
     options: RenderOptions,
+    related: &BTreeMap<String, Vec<String>>,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let published = Published::new(site, options);
-    let mut files = pages::render_pages(&published, templates, progress)?;
+    let mut files = pages::render_pages(&published, templates, related, progress)?;
     files.push(feeds::sitemap(&published, &files));
     files.push(feeds::robots(&published));
     files.extend(feeds::feeds(&published));

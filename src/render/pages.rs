@@ -24,12 +24,15 @@ struct Renderer<'a> {
     site: SiteView,
     assets: AssetUrls,
     sanitiser: Sanitiser,
+    /// Slug to related slugs, from the search stage.
+    related: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// Every HTML page, the theme's static files and the resource downloads.
 pub fn render_pages(
     published: &Published<'_>,
     templates: &Templates,
+    related: &BTreeMap<String, Vec<String>>,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files = Vec::new();
@@ -62,7 +65,7 @@ pub fn render_pages(
         themes,
         generator: format!("practicebank {}", env!("CARGO_PKG_VERSION")),
     };
-    let renderer = Renderer { published, templates, site, assets, sanitiser: Sanitiser::default() };
+    let renderer = Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related };
 
     let case_studies: Vec<Result<Vec<OutputFile>, Vec<Diagnostic>>> = published
         .newest_first
@@ -229,7 +232,14 @@ impl Renderer<'_> {
             figures: c.figures.iter().map(|f| figure_view(f, &c.authority)).collect(),
             quotes: c.quotes.iter().map(|q| QuoteView { text: q.text.clone(), by: q.by.clone() }).collect(),
             resources,
-            related: Vec::new(),
+            related: self
+                .related
+                .get(&c.slug)
+                .into_iter()
+                .flatten()
+                .filter_map(|slug| self.published.by_slug.get(slug.as_str()))
+                .map(|other| self.card(other))
+                .collect(),
             edit_url: site.config.repository.as_ref().map(|repo| format!("{repo}/edit/main/{}", c.file)),
             draft: c.draft,
         };

@@ -117,7 +117,7 @@ pub struct CaseStudyView {
     pub figures: Vec<FigureView>,
     pub quotes: Vec<QuoteView>,
     pub resources: Vec<ResourceView>,
-    /// Filled by the search stage; empty until then.
+    /// Up to four related case studies, from the search stage.
     pub related: Vec<Card>,
     /// "Suggest an edit" link, when `site.yaml` has `repository`.
     pub edit_url: Option<String>,

@@ -20,3 +20,4 @@ mod fuzz;
 mod harness;
 mod new;
 mod schema;
+mod stems;

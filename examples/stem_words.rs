@@ -1,0 +1,33 @@
+//! Prints what tantivy's English-stemming analyzer makes of each input line,
+//! as the expected output for the JS stemmer in the search client.
+//!
+//! `cargo run --example stem_words < words.txt > expected.tsv`
+//!
+//! Reads one word per line on stdin and writes `line<TAB>term` for every
+//! line that the analyzer turns into exactly one token; other lines (empty,
+//! punctuation only, `don't`, too long) are skipped, because they say
+//! nothing about the stemmer on its own. The analyzer is built here exactly
+//! as the indexer builds it, so the terms are the terms that get indexed.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+
+fn main() -> io::Result<()> {
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    let stdin = io::stdin().lock();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut terms = Vec::new();
+    for line in stdin.lines() {
+        let line = line?;
+        terms.clear();
+        analyzer.token_stream(&line).process(&mut |token| terms.push(token.text.clone()));
+        if let [term] = terms.as_slice() {
+            writeln!(out, "{line}\t{term}")?;
+        }
+    }
+    out.flush()
+}

@@ -1,0 +1,261 @@
+//! The static search index: the tantivy index written out as files under
+//! `search/` that a browser client can search with no server.
+//!
+//! # Format, version 1
+//!
+//! All files are JSON. Every file but the manifest is named by a hash of its
+//! content, so browsers may cache it forever and two builds of the same
+//! site write the same bytes.
+//!
+//! `search/index.json`, the manifest, read first:
+//! - `format`: 1. A client refuses other versions.
+//! - `engine`: the tantivy version, the stemmer crate and Snowball commit
+//!   the stems come from (the client's stemmer must match them).
+//! - `docs`: N, the number of indexed case studies; doc ids are `0..N` in
+//!   slug order.
+//! - `mode`: `"and"`: a case study must match every query word.
+//! - `fields`: the searched fields in query order: `name`, `boost` (f32),
+//!   `norms`: the 256 BM25 length factors `K1 * (1 - B + B * len / avgdl)`
+//!   for each fieldnorm id, as f32 bit patterns (unsigned integers),
+//!   computed as tantivy computes them.
+//! - `shards`: `[{first, last, file}]`: the term dictionary cut into ranges
+//!   of terms, in Unicode code point order; a term is in the shard whose
+//!   range holds it.
+//! - `doc_files`: `{size, files}`: display data, `size` case studies per
+//!   file in doc id order (file `i` holds docs `i*size ..`).
+//! - `facets`: the file of each case study's filter values.
+//! - `filters`: `{themes, authorities, surveys, years}`, each a list of
+//!   `{value, label, count}` (how many case studies have it); facet values
+//!   below index into these lists.
+//!
+//! A term shard is `{"terms": [[term, word, fields], ...]}` sorted by term,
+//! where `term` is the analysed (stemmed) term, `word` the most frequent
+//! surface word with that stem (for "did you mean"), and `fields` a list of
+//! `[field, idf, docs, tfs, norms]`: the field's index in `fields`, the
+//! term's idf in that field as f32 bits (tantivy's `ln(1 + (N - n + 0.5) /
+//! (n + 0.5))`, exported so the client need not compute a logarithm), the
+//! doc ids holding it as gaps (first id, then differences), their term
+//! frequencies, and their fieldnorm ids.
+//!
+//! A doc file is a list of `{slug, title, authority, themes, survey, year,
+//! summary, text}`; `text` is the start of the case study's plain text,
+//! for snippets. The facets file is `{"docs": [[themes, authority, survey,
+//! year], ...]}` by doc id: `themes` a list of indexes into
+//! `filters.themes`, the others one index each (`-1` for no survey).
+
+use super::index::SearchIndex;
+use super::schema::{self, SEARCHED};
+use crate::hash::content_hash;
+use crate::model::SiteConfig;
+use crate::output::OutputFile;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, TERMINATED};
+
+pub const FORMAT: u32 = 1;
+/// Case studies per display-data file.
+const DOCS_PER_FILE: usize = 32;
+/// A term shard is closed once its JSON passes this many bytes.
+const SHARD_BYTES: usize = 24 * 1024;
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// The static index files.
+pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<OutputFile>> {
+    let searcher = index.index.reader()?.searcher();
+    let segment = searcher.segment_reader(0);
+    let total_docs = segment.max_doc();
+    let mut files = Vec::new();
+
+    // term -> field -> (idf bits, docs, tfs, norms)
+    let mut terms: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut fields_json = Vec::new();
+    for (field_index, (name, boost)) in SEARCHED.iter().enumerate() {
+        let field = index.fields.searched_field(field_index);
+        let inverted = segment.inverted_index(field)?;
+        let norms = segment.get_fieldnorms_reader(field)?;
+        let average = inverted.total_num_tokens() as f32 / total_docs.max(1) as f32;
+        let factors: Vec<u32> = (0..=255u8)
+            .map(|id| {
+                let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id) as f32;
+                (K1 * (1.0 - B + B * length / average)).to_bits()
+            })
+            .collect();
+        fields_json.push(json!({ "name": name, "boost": boost, "norms": factors }));
+        let mut stream = inverted.terms().stream()?;
+        while stream.advance() {
+            let term = String::from_utf8_lossy(stream.key()).into_owned();
+            let info = stream.value();
+            let idf = idf(u64::from(info.doc_freq), u64::from(total_docs));
+            let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            let (mut docs, mut tfs, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+            let mut previous = 0;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs.push(doc - previous);
+                previous = doc;
+                tfs.push(postings.term_freq());
+                ids.push(norms.fieldnorm_id(doc));
+                doc = postings.advance();
+            }
+            terms.entry(term).or_default().push(json!([field_index, idf.to_bits(), docs, tfs, ids]));
+        }
+    }
+
+    let words = surface_words(index);
+    let mut shards = Vec::new();
+    let mut current: Vec<Value> = Vec::new();
+    let mut current_bytes = 0;
+    let mut first = String::new();
+    let mut last = String::new();
+    for (term, fields) in terms {
+        let word = words.get(&term).cloned().unwrap_or_else(|| term.clone());
+        let entry = json!([term, word, fields]);
+        if current.is_empty() {
+            first = term.clone();
+        }
+        current_bytes += entry.to_string().len();
+        last = term;
+        current.push(entry);
+        if current_bytes >= SHARD_BYTES {
+            shards.push(shard_file(&mut files, "terms", &json!({ "terms": current }), &first, &last));
+            current = Vec::new();
+            current_bytes = 0;
+        }
+    }
+    if !current.is_empty() {
+        shards.push(shard_file(&mut files, "terms", &json!({ "terms": current }), &first, &last));
+    }
+
+    let doc_files: Vec<String> = index
+        .docs
+        .chunks(DOCS_PER_FILE)
+        .map(|chunk| write_hashed(&mut files, "docs", &serde_json::to_value(chunk).expect("plain data")))
+        .collect();
+
+    let filters = Filters::new(index, config);
+    let facet_docs: Vec<Value> = index.docs.iter().map(|d| filters.facets_of(d)).collect();
+    let facets = write_hashed(&mut files, "facets", &json!({ "docs": facet_docs }));
+
+    let manifest = json!({
+        "format": FORMAT,
+        "engine": { "tantivy": "0.27.0", "stemmer": "frostem 1.20260821.8", "snowball": "81dd074" },
+        "docs": total_docs,
+        "mode": "and",
+        "fields": fields_json,
+        "shards": shards,
+        "doc_files": { "size": DOCS_PER_FILE, "files": doc_files },
+        "facets": facets,
+        "filters": filters.to_json(index),
+    });
+    files.push(OutputFile::bytes("search/index.json", json_bytes(&manifest)));
+    Ok(files)
+}
+
+/// tantivy's idf, computed the same way in the same process (so with the
+/// same `ln`), which matters to the last bit.
+pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
+    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    (1.0 + x).ln()
+}
+
+/// For each stem, the surface word that most often gave it (ties: the
+/// first in code point order).
+fn surface_words(index: &SearchIndex) -> BTreeMap<String, String> {
+    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut analyzer = schema::analyzer();
+    for doc in &index.docs {
+        for text in [&doc.title, &doc.summary, &doc.text, &doc.authority] {
+            for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+                let mut stream = analyzer.token_stream(word);
+                if let Some(token) = stream.next() {
+                    *counts.entry(token.text.clone()).or_default().entry(lower).or_default() += 1;
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter_map(|(stem, words)| {
+            let best = words.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?.0.clone();
+            Some((stem, best))
+        })
+        .collect()
+}
+
+struct Filters {
+    themes: Vec<(String, String)>,
+    authorities: Vec<(String, String)>,
+    surveys: Vec<(String, String)>,
+    years: Vec<u16>,
+}
+
+impl Filters {
+    fn new(index: &SearchIndex, config: &SiteConfig) -> Filters {
+        let themes = config.themes.values().map(|t| (t.slug.clone(), t.label.clone())).collect();
+        let surveys = config.surveys.values().map(|s| (s.slug.clone(), s.label.clone())).collect();
+        let mut authorities: BTreeMap<String, String> = BTreeMap::new();
+        for doc in &index.docs {
+            authorities.entry(doc.authority_slug.clone()).or_insert_with(|| doc.authority.clone());
+        }
+        let mut years: Vec<u16> = index.docs.iter().map(|d| d.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        years.reverse();
+        Filters { themes, authorities: authorities.into_iter().collect(), surveys, years }
+    }
+
+    fn facets_of(&self, doc: &super::DocInfo) -> Value {
+        let position =
+            |list: &[(String, String)], value: &str| list.iter().position(|(v, _)| v == value).map_or(-1, |i| i as i64);
+        let themes: Vec<i64> = doc.themes.iter().map(|t| position(&self.themes, t)).collect();
+        let authority = position(&self.authorities, &doc.authority_slug);
+        let survey = doc.survey.as_deref().map_or(-1, |s| position(&self.surveys, s));
+        let year = self.years.iter().position(|y| *y == doc.year).map_or(-1, |i| i as i64);
+        json!([themes, authority, survey, year])
+    }
+
+    /// The filter lists with how many case studies have each value.
+    fn to_json(&self, index: &SearchIndex) -> Value {
+        let list = |values: &[(String, String)], count: &dyn Fn(&str) -> usize| -> Vec<Value> {
+            values.iter().map(|(v, l)| json!({ "value": v, "label": l, "count": count(v) })).collect()
+        };
+        let docs = &index.docs;
+        let years: Vec<(String, String)> = self.years.iter().map(|y| (y.to_string(), y.to_string())).collect();
+        json!({
+            "themes": list(&self.themes, &|v| docs.iter().filter(|d| d.themes.iter().any(|t| t == v)).count()),
+            "authorities": list(&self.authorities, &|v| docs.iter().filter(|d| d.authority_slug == v).count()),
+            "surveys": list(&self.surveys, &|v| docs.iter().filter(|d| d.survey.as_deref() == Some(v)).count()),
+            "years": list(&years, &|v| docs.iter().filter(|d| d.year.to_string() == v).count()),
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Shard {
+    first: String,
+    last: String,
+    file: String,
+}
+
+fn shard_file(files: &mut Vec<OutputFile>, kind: &str, value: &Value, first: &str, last: &str) -> Shard {
+    Shard { first: first.to_string(), last: last.to_string(), file: write_hashed(files, kind, value) }
+}
+
+/// Writes `value` as `search/<kind>-<hash>.json`; returns the file name.
+fn write_hashed(files: &mut Vec<OutputFile>, kind: &str, value: &Value) -> String {
+    let bytes = json_bytes(value);
+    let name = format!("{kind}-{}.json", &content_hash(&bytes)[..12]);
+    files.push(OutputFile::bytes(format!("search/{name}"), bytes));
+    name
+}
+
+fn json_bytes(value: &Value) -> Vec<u8> {
+    let mut text = crate::escape::json_inert(&value.to_string());
+    text.push('\n');
+    text.into_bytes()
+}

@@ -1,0 +1,61 @@
+//! The tantivy schema: which parts of a case study are searched, how they
+//! are analysed and boosted, and which are filters.
+
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+
+/// The analyzer of every searched field: tantivy's `en_stem` pipeline,
+/// registered under our own name so a change of tantivy's default cannot
+/// change ours unnoticed.
+pub const ANALYZER: &str = "practicebank_en";
+
+/// Searched fields in query order, with their boosts. The title says most
+/// about a case study, the summary is written to describe it, and the
+/// authority's name is searched so "Oldham" finds Oldham's work.
+pub const SEARCHED: [(&str, f32); 7] =
+    [("title", 3.0), ("summary", 2.0), ("why", 1.0), ("what", 1.0), ("impact", 1.0), ("body", 1.0), ("authority", 1.0)];
+
+/// The fields of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Searched text fields, in the order of [`SEARCHED`].
+    pub searched: [Field; 7],
+    /// The case study's position in slug order: the doc id we export.
+    pub ordinal: Field,
+    pub slug: Field,
+    /// Filters: exact values, one term each (a case study has several themes).
+    pub theme: Field,
+    pub authority_slug: Field,
+    pub survey: Field,
+    pub year: Field,
+}
+
+impl Fields {
+    pub fn searched_field(&self, index: usize) -> Field {
+        self.searched[index]
+    }
+}
+
+/// Builds the schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let indexing = TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs);
+    let text = TextOptions::default().set_indexing_options(indexing);
+    let searched = SEARCHED.map(|(name, _)| builder.add_text_field(name, text.clone()));
+    let ordinal = builder.add_u64_field("ordinal", FAST | STORED);
+    let slug = builder.add_text_field("slug", STRING | STORED);
+    let theme = builder.add_text_field("theme", STRING);
+    let authority_slug = builder.add_text_field("authority_slug", STRING);
+    let survey = builder.add_text_field("survey", STRING);
+    let year = builder.add_text_field("year", STRING);
+    (builder.build(), Fields { searched, ordinal, slug, theme, authority_slug, survey, year })
+}
+
+/// The analyzer for searched text, at index time and query time alike.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
