@@ -147,7 +147,8 @@ fn new(args: &NewArgs) -> ExitCode {
             } else {
                 created.path.clone()
             };
-            println!("{}", shown.display());
+            // The file is written; a closed pipe is not a failure.
+            let _ = writeln!(std::io::stdout().lock(), "{}", shown.display());
             eprintln!(
                 "\nwrote a new case study to {}. Next:\n  \
                  1. Open it, and replace each piece of guidance (it starts \"{}\") with your own words.\n  \
@@ -197,17 +198,15 @@ fn build(args: &BuildArgs) -> ExitCode {
         Ok(report) => {
             let seconds = started.elapsed().as_secs_f64();
             let megabytes = report.written.bytes as f64 / 1_000_000.0;
-            println!(
-                "built {} case studies: {} pages, {} files, {megabytes:.1} MB in {} ({seconds:.2} s)",
-                report.case_studies,
-                report.written.pages,
-                report.written.files,
-                output.display()
+            let shown = output.display();
+            let text = format!(
+                "built {} case studies: {} pages, {} files, {megabytes:.1} MB in {shown} ({seconds:.2} s)\n\
+                 to look at it, serve that folder with any web server, for example:\n  \
+                 python3 -m http.server --directory {shown} 8000\nthen open http://localhost:8000/",
+                report.case_studies, report.written.pages, report.written.files,
             );
-            println!(
-                "to look at it, serve that folder with any web server, for example:\n  python3 -m http.server --directory {} 8000\nthen open http://localhost:8000/",
-                output.display()
-            );
+            // The site is written; a closed pipe (`| head`) is not a failure.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
         Err(failure) => {
