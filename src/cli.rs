@@ -35,6 +35,37 @@ pub enum Command {
     /// Print a JSON Schema of case-study front matter, with this site's
     /// themes and surveys, for editors that check YAML as you type.
     Schema(SiteArgs),
+    /// Search the case studies from the terminal, ranked exactly as the
+    /// site's search page ranks them.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// What to search for: words, as typed into the search page.
+    pub query: String,
+    /// Only case studies with this theme (a slug; repeat for several, all
+    /// required).
+    #[arg(long = "theme", value_name = "THEME")]
+    pub themes: Vec<String>,
+    /// Only case studies from this authority (its slug, as in the
+    /// authority page's address).
+    #[arg(long)]
+    pub authority: Option<String>,
+    /// Only case studies drawing on this survey (a slug).
+    #[arg(long)]
+    pub survey: Option<String>,
+    /// Only case studies published in this year.
+    #[arg(long)]
+    pub year: Option<u16>,
+    /// How many results to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Print the results as JSON, the same objects the browser client gives.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -110,7 +141,74 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build(args) => build(&args),
         Command::New(args) => new(&args),
         Command::Schema(args) => schema(&args),
+        Command::Search(args) => search(&args),
     }
+}
+
+fn search(args: &SearchArgs) -> ExitCode {
+    let root = &args.site.root;
+    let sources = match crate::load::load(root) {
+        Ok(sources) => sources,
+        Err(d) => {
+            print_problems(&[d], "nothing was searched");
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let site = match crate::validate::validate(&sources) {
+        Ok(site) => site,
+        Err(invalid) => {
+            let mut out = anstream::stderr().lock();
+            for d in &invalid.diagnostics {
+                let _ = writeln!(out, "{}", report::human(d, sources.text_of(&d.file)));
+            }
+            let _ = writeln!(out, "the site has problems, so nothing was searched: run `practicebank check`");
+            return ExitCode::from(if invalid.config { EXIT_SITE } else { EXIT_CONTENT });
+        }
+    };
+    let filters = crate::search::query::Filters {
+        themes: args.themes.clone(),
+        authority: args.authority.clone(),
+        survey: args.survey.clone(),
+        year: args.year,
+    };
+    let (found, _) = match crate::search::find(&site, &sources, &args.query, &filters, args.limit) {
+        Ok(found) => found,
+        Err(d) => {
+            print_problems(&[d], "nothing was searched");
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let text = if args.json {
+        serde_json::to_string_pretty(&found).expect("results are plain data")
+    } else if found.is_empty() {
+        format!("no case studies found for \u{201c}{}\u{201d}", args.query)
+    } else {
+        found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let snippet = f.snippet.replace("<mark>", "").replace("</mark>", "");
+                format!(
+                    "{}. {} \u{2013} {} (score {:.3})\n   {}\n   {}",
+                    i + 1,
+                    f.title,
+                    f.authority,
+                    f.score,
+                    f.url,
+                    html_text(&snippet)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    // A closed pipe (`| head`) is not a failure.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    ExitCode::SUCCESS
+}
+
+/// Snippet HTML back to text for the terminal.
+fn html_text(html: &str) -> String {
+    html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
 }
 
 /// Prints diagnostics that have no source lines to show (about flags, or

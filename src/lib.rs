@@ -130,7 +130,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let templates =
         render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true, Some(&sources)))?;
     progress.stage("indexing", 0);
-    let searchable = search::build(&site, options.drafts).map_err(|d| fail(vec![d], true, Some(&sources)))?;
+    let cache = search::cache::Cache::new(&sources, options.drafts);
+    let searchable =
+        search::build(&site, options.drafts, Some(&cache)).map_err(|d| fail(vec![d], true, Some(&sources)))?;
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };
     let mut files = render::render(&site, &templates, render_options, &searchable.related, progress)

@@ -56,6 +56,12 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 pub const FORMAT: u32 = 1;
+
+/// The browser client, written beside the index it reads.
+const CLIENT: [(&str, &str); 2] = [
+    ("search/practicebank-search.js", include_str!("client/practicebank-search.js")),
+    ("search/english-stemmer.js", include_str!("client/english-stemmer.js")),
+];
 /// Case studies per display-data file.
 const DOCS_PER_FILE: usize = 32;
 /// A term shard is closed once its JSON passes this many bytes.
@@ -152,6 +158,7 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
         "filters": filters.to_json(index),
     });
     files.push(OutputFile::bytes("search/index.json", json_bytes(&manifest)));
+    files.extend(CLIENT.iter().map(|(path, text)| OutputFile::bytes(*path, *text)));
     Ok(files)
 }
 

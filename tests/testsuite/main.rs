@@ -20,4 +20,5 @@ mod fuzz;
 mod harness;
 mod new;
 mod schema;
+mod search;
 mod stems;

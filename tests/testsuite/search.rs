@@ -1,0 +1,149 @@
+//! Search parity: on a generated site of 2,000 case studies, for 300+
+//! queries each with and without filters, the Rust scorer
+//! (`practicebank search`) and the browser client (run in Node over the
+//! exported static index) both rank like tantivy's own `QueryParser` +
+//! `TopDocs`: the same top 10 in the same order, runs of near-equal scores
+//! compared as sets, scores within 4 ulp. The client must also give the
+//! very objects `practicebank search --json` prints.
+
+use practicebank::corpus::{write_site, CorpusOptions};
+use practicebank::search::query::{self, Filters, Hit};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::Command;
+
+/// Scores within 4 units in the last place of each other.
+fn close(a: f32, b: f32) -> bool {
+    (a.to_bits() as i64 - b.to_bits() as i64).abs() <= 4
+}
+
+/// Same documents in the same order, except that runs of near-equal scores
+/// may come in any order; a run cut by the top-10 boundary is not compared.
+fn assert_same_ranking(query: &str, ours: &[Hit], reference: &[Hit], top: usize) {
+    let context = || format!("query {query:?}\n ours: {ours:?}\n tantivy: {reference:?}");
+    assert_eq!(ours.len().min(top), reference.len().min(top), "{}", context());
+    let mut i = 0;
+    while i < ours.len().min(top) {
+        assert!(close(ours[i].score, reference[i].score), "scores differ at {i}: {}", context());
+        let mut j = i + 1;
+        while j < ours.len() && j < reference.len() && close(ours[j].score, ours[i].score) {
+            j += 1;
+        }
+        if j < top {
+            let mut a: Vec<u32> = ours[i..j].iter().map(|h| h.doc).collect();
+            let mut b: Vec<u32> = reference[i..j].iter().map(|h| h.doc).collect();
+            a.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(a, b, "different documents at {i}..{j}: {}", context());
+        }
+        i = j;
+    }
+}
+
+/// Queries drawn from the corpus (common and rare words, alone and
+/// together) and the awkward cases: words not in the corpus, stem
+/// collisions, Unicode, punctuation, operators, over-long words.
+fn queries(index: &practicebank::search::SearchIndex) -> Vec<String> {
+    let mut queries: Vec<String> = Vec::new();
+    for (i, doc) in index.docs.iter().enumerate().step_by(20) {
+        let words: Vec<&str> = doc.text.split_whitespace().collect();
+        if words.len() > 12 {
+            queries.push(words[i % 7].to_string());
+            queries.push(words[words.len() - 1 - i % 5].to_string());
+            queries.push(format!("{} {}", words[3], words[9]));
+            queries.push(format!("{} {} {}", words[2], words[5], words[11]));
+        }
+    }
+    queries.truncate(300);
+    for q in [
+        "care",
+        "leavers",
+        "housing",
+        "celebrating celebrate celebration",
+        "running runs ran",
+        "care cares caring",
+        "zzzqqq",
+        "notaword housing",
+        "café",
+        "naïve",
+        "Straße",
+        "ΟΔΟΣ οδος",
+        "東京",
+        "care-leavers",
+        "don't",
+        "C++ AND OR NOT",
+        "\"housing\" -safe",
+        "HOUSING Housing housing",
+        "",
+        "   ",
+        "!!!",
+        "12 2021",
+        "universities university universal",
+        "organisation organization organic",
+        "emergency emergencies",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx care",
+        "a",
+        "the of and",
+    ] {
+        queries.push(q.to_string());
+    }
+    queries
+}
+
+#[test]
+fn rust_and_browser_client_rank_like_tantivy() {
+    let dir = tempfile::tempdir().unwrap();
+    let site_dir = dir.path().join("site");
+    write_site(&site_dir, CorpusOptions { count: 2000, seed: 7, words: 200 }).unwrap();
+    let output = dir.path().join("public");
+    let built = crate::harness::run_binary(&["build", "--output", output.to_str().unwrap()], &site_dir, &[]);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+
+    let sources = practicebank::load::load(&site_dir).unwrap();
+    let site = practicebank::validate::validate(&sources).unwrap();
+    let index = practicebank::search::index(&site, false, None).unwrap();
+    let themes = ["housing", "celebration", "participation", "education"];
+    let mut cases = Vec::new();
+    for (i, query) in queries(&index).iter().enumerate() {
+        let doc = &index.docs[(i * 13) % index.docs.len()];
+        for filters in [
+            Filters::default(),
+            Filters { themes: vec![themes[i % 4].to_string()], ..Filters::default() },
+            Filters { authority: Some(doc.authority_slug.clone()), ..Filters::default() },
+            Filters { survey: doc.survey.clone(), year: Some(doc.year), ..Filters::default() },
+        ] {
+            let reference = query::tantivy_top_docs(&index, query, &filters, 20).unwrap();
+            let ours = query::search(&index, query, &filters, 20).unwrap();
+            assert_same_ranking(query, &ours, &reference, 10);
+            let found = practicebank::search::results(&site, &index, query, &filters, 10).unwrap();
+            let slug = |h: &Hit| index.docs[h.doc as usize].slug.clone();
+            cases.push(json!({
+                "query": query,
+                "filters": {
+                    "themes": filters.themes,
+                    "authority": filters.authority,
+                    "survey": filters.survey,
+                    "year": filters.year.map(|y| y.to_string()),
+                },
+                "reference": reference.iter().map(|h| json!({ "slug": slug(h), "score": h.score, "bits": h.score.to_bits() })).collect::<Vec<Value>>(),
+                "cli": found,
+            }));
+        }
+    }
+    assert!(cases.len() >= 1200, "only {} cases", cases.len());
+    let cases_len = cases.len();
+    let expectations = dir.path().join("expectations.json");
+    let document = json!({ "base_url": site.config.base_url, "cases": cases });
+    std::fs::write(&expectations, document.to_string()).unwrap();
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/parity.mjs");
+    let node = Command::new("node")
+        .arg(&script)
+        .arg(&output)
+        .arg(&expectations)
+        .output()
+        .expect("run node (Node 20+ is needed for the tests)");
+    let report = format!("{}{}", String::from_utf8_lossy(&node.stdout), String::from_utf8_lossy(&node.stderr));
+    assert!(node.status.success(), "the browser client disagrees:\n{report}");
+    assert!(report.contains(&format!("{} cases agree", cases_len)), "{report}");
+}
