@@ -2,12 +2,15 @@
 //! as the expected output for the JS stemmer in the search client.
 //!
 //! `cargo run --example stem_words < words.txt > expected.tsv`
+//! `cargo run --example stem_words -- --all < texts.txt > tokens.tsv`
 //!
 //! Reads one word per line on stdin and writes `line<TAB>term` for every
 //! line that the analyzer turns into exactly one token; other lines (empty,
 //! punctuation only, `don't`, too long) are skipped, because they say
 //! nothing about the stemmer on its own. The analyzer is built here exactly
 //! as the indexer builds it, so the terms are the terms that get indexed.
+//! With `--all`, every line is written with all its terms, space-separated
+//! (the tokenisation golden file).
 
 use std::io::{self, BufRead, BufWriter, Write};
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
@@ -18,6 +21,7 @@ fn main() -> io::Result<()> {
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
         .build();
+    let all = std::env::args().any(|a| a == "--all");
     let stdin = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());
     let mut terms = Vec::new();
@@ -25,7 +29,9 @@ fn main() -> io::Result<()> {
         let line = line?;
         terms.clear();
         analyzer.token_stream(&line).process(&mut |token| terms.push(token.text.clone()));
-        if let [term] = terms.as_slice() {
+        if all {
+            writeln!(out, "{line}\t{}", terms.join(" "))?;
+        } else if let [term] = terms.as_slice() {
             writeln!(out, "{line}\t{term}")?;
         }
     }

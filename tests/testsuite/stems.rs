@@ -51,3 +51,27 @@ fn english_stems_match_the_golden_file() {
         changed.join("\n  ")
     );
 }
+
+const TOKENS: &str = include_str!("../golden/tokens.tsv");
+
+/// Tokenisation pinned too: which characters split words, what is
+/// lowercased how, which tokens are too long. The client's `tokens()` is
+/// checked against the same file by `tests/js/tokens.test.mjs`.
+#[test]
+fn tokenisation_matches_the_golden_file() {
+    let mut analyzer = analyzer();
+    let mut changed = Vec::new();
+    for (n, line) in TOKENS.lines().enumerate() {
+        let (text, expected) = line.rsplit_once('\t').unwrap_or_else(|| panic!("tokens.tsv line {}: no tab", n + 1));
+        let expected: Vec<&str> = expected.split(' ').filter(|t| !t.is_empty()).collect();
+        let got = terms(&mut analyzer, text);
+        if got != expected {
+            changed.push(format!("{text:?}: expected {expected:?}, now {got:?}"));
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "a dependency update changed tokenisation; the search client no longer matches the index:\n  {}",
+        changed.join("\n  ")
+    );
+}
