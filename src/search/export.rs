@@ -21,8 +21,10 @@
 //! - `shards`: `[{first, last, file}]`: the term dictionary cut into ranges
 //!   of terms, in Unicode code point order; a term is in the shard whose
 //!   range holds it.
-//! - `doc_files`: `{size, files}`: display data, `size` case studies per
-//!   file in doc id order (file `i` holds docs `i*size ..`).
+//! - `doc_dir`: the folder of display data, one file per case study,
+//!   `<doc_dir><doc id>.json`; the folder is named by a hash of all of
+//!   them, so a query fetches only its results' data and a changed site
+//!   gets a new folder.
 //! - `facets`: the file of each case study's filter values.
 //! - `filters`: `{themes, authorities, surveys, years}`, each a list of
 //!   `{value, label, count}` (how many case studies have it); facet values
@@ -37,9 +39,9 @@
 //! doc ids holding it as gaps (first id, then differences), their term
 //! frequencies, and their fieldnorm ids.
 //!
-//! A doc file is a list of `{slug, title, authority, themes, survey, year,
-//! summary, text}`; `text` is the start of the case study's plain text,
-//! for snippets. The facets file is `{"docs": [[themes, authority, survey,
+//! A doc file is `{slug, title, authority, themes, survey, year, summary,
+//! text}`; `text` is the start of the case study's plain text, for
+//! snippets. The facets file is `{"docs": [[themes, authority, survey,
 //! year], ...]}` by doc id: `themes` a list of indexes into
 //! `filters.themes`, the others one index each (`-1` for no survey).
 
@@ -62,8 +64,6 @@ const CLIENT: [(&str, &str); 2] = [
     ("search/practicebank-search.js", include_str!("client/practicebank-search.js")),
     ("search/english-stemmer.js", include_str!("client/english-stemmer.js")),
 ];
-/// Case studies per display-data file.
-const DOCS_PER_FILE: usize = 32;
 /// A term shard is closed once its JSON passes this many bytes.
 const SHARD_BYTES: usize = 24 * 1024;
 const K1: f32 = 1.2;
@@ -136,11 +136,12 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
         shards.push(shard_file(&mut files, "terms", &json!({ "terms": current }), &first, &last));
     }
 
-    let doc_files: Vec<String> = index
-        .docs
-        .chunks(DOCS_PER_FILE)
-        .map(|chunk| write_hashed(&mut files, "docs", &serde_json::to_value(chunk).expect("plain data")))
-        .collect();
+    let doc_bytes: Vec<Vec<u8>> =
+        index.docs.iter().map(|d| json_bytes(&serde_json::to_value(d).expect("plain data"))).collect();
+    let doc_dir = format!("docs-{}/", &content_hash(&doc_bytes.concat())[..12]);
+    for (id, bytes) in doc_bytes.into_iter().enumerate() {
+        files.push(OutputFile::bytes(format!("search/{doc_dir}{id}.json"), bytes));
+    }
 
     let filters = Filters::new(index, config);
     let facet_docs: Vec<Value> = index.docs.iter().map(|d| filters.facets_of(d)).collect();
@@ -153,7 +154,7 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
         "mode": "and",
         "fields": fields_json,
         "shards": shards,
-        "doc_files": { "size": DOCS_PER_FILE, "files": doc_files },
+        "doc_dir": doc_dir,
         "facets": facets,
         "filters": filters.to_json(index),
     });

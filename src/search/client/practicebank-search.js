@@ -286,9 +286,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   }
 
   async function display(index, doc) {
-    const size = index.doc_files.size;
-    const file = await load(index.doc_files.files[Math.floor(doc / size)]);
-    return file[doc % size];
+    return load(`${index.doc_dir}${doc}.json`);
   }
 
   /**
