@@ -50,12 +50,14 @@ pub fn snippet(text: &str, terms: &BTreeSet<String>) -> String {
             best_count = Some(count);
         }
     }
-    let start = tokens[best].start;
     let mut last = best;
-    while last + 1 < tokens.len() && tokens[last + 1].end - start <= SNIPPET_CHARS {
+    while last + 1 < tokens.len() && tokens[last + 1].end - tokens[best].start <= SNIPPET_CHARS {
         last += 1;
     }
-    let end = tokens[last].end;
+    // Text before the first word or after the last (quotes, a full stop)
+    // belongs to the snippet when the window reaches that end.
+    let start = if best == 0 { 0 } else { tokens[best].start };
+    let end = if last + 1 == tokens.len() { chars.len() } else { tokens[last].end };
     let mut out = String::new();
     if start > 0 {
         out.push('\u{2026}');
@@ -71,6 +73,7 @@ pub fn snippet(text: &str, terms: &BTreeSet<String>) -> String {
         }
         at = token.end;
     }
+    out.push_str(&escape(&chars[at..end].iter().collect::<String>()));
     if end < chars.len() {
         out.push('\u{2026}');
     }
@@ -88,10 +91,12 @@ mod tests {
     #[test]
     fn marks_the_best_window() {
         let terms: BTreeSet<String> = ["hous".to_string(), "safe".to_string()].into();
-        let text = format!("{} Housing: safe <homes> & more.", "filler ".repeat(40));
+        let text = format!("{} Housing: safe homes.", "filler ".repeat(40));
         let snippet = snippet(&text, &terms);
         assert!(snippet.starts_with('\u{2026}'), "{snippet}");
-        assert!(snippet.contains("<mark>Housing</mark>: <mark>safe</mark> &lt;homes&gt; &amp; more."), "{snippet}");
+        assert!(snippet.contains("<mark>Housing</mark>: <mark>safe</mark>"), "{snippet}");
+        let whole = super::snippet("\"Housing: safe <homes> & more.\"", &terms);
+        assert_eq!(whole, "&quot;<mark>Housing</mark>: <mark>safe</mark> &lt;homes&gt; &amp; more.&quot;");
     }
 
     #[test]

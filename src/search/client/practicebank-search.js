@@ -121,10 +121,12 @@ export function snippet(text, terms) {
     }
   }
   if (found.length === 0) return escapeHtml(chars.slice(0, SNIPPET_CHARS).join(''));
-  const start = found[best].start;
   let last = best;
-  while (last + 1 < found.length && found[last + 1].end - start <= SNIPPET_CHARS) last++;
-  const end = found[last].end;
+  while (last + 1 < found.length && found[last + 1].end - found[best].start <= SNIPPET_CHARS) last++;
+  // Text before the first word or after the last (quotes, a full stop)
+  // belongs to the snippet when the window reaches that end.
+  const start = best === 0 ? 0 : found[best].start;
+  const end = last === found.length - 1 ? chars.length : found[last].end;
   let out = start > 0 ? '\u2026' : '';
   let at = start;
   for (let i = best; i <= last; i++) {
@@ -133,6 +135,7 @@ export function snippet(text, terms) {
     out += matches[i] ? `<mark>${word}</mark>` : word;
     at = found[i].end;
   }
+  out += escapeHtml(chars.slice(at, end).join(''));
   return out + (end < chars.length ? '\u2026' : '');
 }
 
