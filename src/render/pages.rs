@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const LATEST: usize = 10;
 
 /// Static files whose names carry a content hash, by their plain name.
-const HASHED: [&str; 3] = ["style.css", "print.css", "site.js"];
+const HASHED: [&str; 4] = ["style.css", "print.css", "site.js", "search.js"];
 
 struct Renderer<'a> {
     published: &'a Published<'a>,
@@ -43,7 +43,12 @@ pub fn render_pages(
         names.insert(name.as_str(), format!("assets/{output}"));
     }
     let asset = |name: &str| names.get(name).cloned().unwrap_or_default();
-    let assets = AssetUrls { css: asset("style.css"), print_css: asset("print.css"), js: asset("site.js") };
+    let assets = AssetUrls {
+        css: asset("style.css"),
+        print_css: asset("print.css"),
+        js: asset("site.js"),
+        search_js: asset("search.js"),
+    };
     let config = &published.site.config;
     let mut themes: Vec<ThemeView> = config
         .themes

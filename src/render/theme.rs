@@ -29,6 +29,7 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("print.css", include_bytes!("../../themes/default/static/print.css")),
     ("site.js", include_bytes!("../../themes/default/static/site.js")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 /// Loaded templates and static files, ready to render with.

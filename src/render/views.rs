@@ -33,6 +33,8 @@ pub struct AssetUrls {
     pub css: String,
     pub print_css: String,
     pub js: String,
+    /// The search page's ES module.
+    pub search_js: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -62,7 +62,8 @@ function findExecutable() {
   for (const el of document.querySelectorAll(forbidden)) found.push(`forbidden element ${describe(el)}: ${el.outerHTML.slice(0, 120)}`);
   for (const script of document.scripts) {
     const inHead = script.parentElement === document.head;
-    const isTheme = script.hasAttribute('src') && /(^|\/)assets\/site\.[0-9a-f]+\.js$/.test(script.getAttribute('src'));
+    // The theme's own files: site.js everywhere, search.js (a module) on the search page.
+    const isTheme = script.hasAttribute('src') && /(^|\/)assets\/(site|search)\.[0-9a-f]+\.js$/.test(script.getAttribute('src'));
     const isJsonLd = script.type === 'application/ld+json' && !script.hasAttribute('src');
     if (!inHead || !(isTheme || isJsonLd)) found.push(`unexpected script: ${script.outerHTML.slice(0, 160)}`);
     if (isJsonLd) {
