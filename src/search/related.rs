@@ -22,7 +22,7 @@ use tantivy::Term;
 /// How many related case studies a page lists.
 pub const RELATED: usize = 4;
 /// How many of a case study's terms describe it.
-const MAX_TERMS: usize = 20;
+const MAX_TERMS: usize = 12;
 /// A term must occur this often in the case study to describe it.
 const MIN_TERM_FREQUENCY: usize = 2;
 /// A shared theme weighs as much as a term of this relative weight.
@@ -54,8 +54,10 @@ pub fn related(index: &SearchIndex, case_studies: &[&CaseStudy]) -> tantivy::Res
                     doc_freq = doc_freq
                         .max(searcher.doc_freq(&Term::from_field_text(index.fields.searched_field(field), &term))?);
                 }
-                // A term only this case study has says nothing about others.
-                if doc_freq > 1 {
+                // A term only this case study has says nothing about others,
+                // and one in most case studies barely tells them apart
+                // while costing the most to search.
+                if doc_freq > 1 && doc_freq * 2 <= total {
                     weighted.push((frequency as f32 * super::export::idf(doc_freq, total), term));
                 }
             }
