@@ -53,6 +53,7 @@ use crate::output::OutputFile;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
@@ -77,7 +78,9 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
     let mut files = Vec::new();
 
     // term -> field -> (idf bits, docs, tfs, norms)
-    let mut terms: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // Written as JSON text directly: a `serde_json::Value` per posting
+    // list costs more than everything else in the export.
+    let mut terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut fields_json = Vec::new();
     for (field_index, (name, boost)) in SEARCHED.iter().enumerate() {
         let field = index.fields.searched_field(field_index);
@@ -97,43 +100,46 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
             let info = stream.value();
             let idf = idf(u64::from(info.doc_freq), u64::from(total_docs));
             let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-            let (mut docs, mut tfs, mut ids) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut docs, mut tfs, mut ids) = (String::new(), String::new(), String::new());
             let mut previous = 0;
             let mut doc = postings.doc();
             while doc != TERMINATED {
-                docs.push(doc - previous);
+                let comma = if docs.is_empty() { "" } else { "," };
+                let _ = write!(docs, "{comma}{}", doc - previous);
+                let _ = write!(tfs, "{comma}{}", postings.term_freq());
+                let _ = write!(ids, "{comma}{}", norms.fieldnorm_id(doc));
                 previous = doc;
-                tfs.push(postings.term_freq());
-                ids.push(norms.fieldnorm_id(doc));
                 doc = postings.advance();
             }
-            terms.entry(term).or_default().push(json!([field_index, idf.to_bits(), docs, tfs, ids]));
+            let field = format!("[{field_index},{},[{docs}],[{tfs}],[{ids}]]", idf.to_bits());
+            terms.entry(term).or_default().push(field);
         }
     }
 
     let words = surface_words(index);
     let mut shards = Vec::new();
-    let mut current: Vec<Value> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
     let mut current_bytes = 0;
     let mut first = String::new();
     let mut last = String::new();
+    let quoted = |text: &str| serde_json::to_string(text).expect("a string always serialises");
     for (term, fields) in terms {
-        let word = words.get(&term).cloned().unwrap_or_else(|| term.clone());
-        let entry = json!([term, word, fields]);
+        let word = words.get(&term).map_or_else(|| quoted(&term), |w| quoted(w));
+        let entry = format!("[{},{word},[{}]]", quoted(&term), fields.join(","));
         if current.is_empty() {
             first = term.clone();
         }
-        current_bytes += entry.to_string().len();
+        current_bytes += entry.len();
         last = term;
         current.push(entry);
         if current_bytes >= SHARD_BYTES {
-            shards.push(shard_file(&mut files, "terms", &json!({ "terms": current }), &first, &last));
+            shards.push(shard_file(&mut files, &current, &first, &last));
             current = Vec::new();
             current_bytes = 0;
         }
     }
     if !current.is_empty() {
-        shards.push(shard_file(&mut files, "terms", &json!({ "terms": current }), &first, &last));
+        shards.push(shard_file(&mut files, &current, &first, &last));
     }
 
     let doc_bytes: Vec<Vec<u8>> =
@@ -250,13 +256,22 @@ struct Shard {
     file: String,
 }
 
-fn shard_file(files: &mut Vec<OutputFile>, kind: &str, value: &Value, first: &str, last: &str) -> Shard {
-    Shard { first: first.to_string(), last: last.to_string(), file: write_hashed(files, kind, value) }
+/// A term shard from its entries, already JSON text.
+fn shard_file(files: &mut Vec<OutputFile>, entries: &[String], first: &str, last: &str) -> Shard {
+    let text = format!("{{\"terms\":[{}]}}", entries.join(","));
+    Shard { first: first.to_string(), last: last.to_string(), file: write_hashed_text(files, "terms", &text) }
 }
 
 /// Writes `value` as `search/<kind>-<hash>.json`; returns the file name.
 fn write_hashed(files: &mut Vec<OutputFile>, kind: &str, value: &Value) -> String {
-    let bytes = json_bytes(value);
+    write_hashed_text(files, kind, &value.to_string())
+}
+
+/// Writes JSON text as `search/<kind>-<hash>.json`; returns the file name.
+fn write_hashed_text(files: &mut Vec<OutputFile>, kind: &str, json: &str) -> String {
+    let mut text = crate::escape::json_inert(json);
+    text.push('\n');
+    let bytes = text.into_bytes();
     let name = format!("{kind}-{}.json", &content_hash(&bytes)[..12]);
     files.push(OutputFile::bytes(format!("search/{name}"), bytes));
     name
