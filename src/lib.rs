@@ -81,6 +81,13 @@ pub struct BuildOptions {
     pub output: PathBuf,
     /// Include case studies marked `draft: true`.
     pub drafts: bool,
+    /// Replaces `base_url` from `site.yaml` once it is validated (`serve`
+    /// sets the local address). Must be an absolute URL ending in `/`.
+    pub base_url: Option<String>,
+    /// Keep the search index in `<root>/.practicebank/` for `practicebank
+    /// search`. `serve` does not, so that stopping it in the middle of a
+    /// build leaves nothing behind in the site.
+    pub search_cache: bool,
 }
 
 /// What a successful build did.
@@ -116,8 +123,47 @@ impl Progress for Quiet {
     fn step(&self) {}
 }
 
+/// A site built in memory: the files [`build`] writes, and what the next
+/// build of the same site may reuse.
+pub struct Generated {
+    /// Every file of the site: the rendered ones, then the search index.
+    pub files: Vec<output::OutputFile>,
+    /// Case studies published.
+    pub case_studies: usize,
+    /// Kept by `serve` between rebuilds; see [`generate`].
+    pub reuse: Reuse,
+}
+
+/// What one build leaves for the next: the validated site and the search
+/// stage's result, which depends on nothing else.
+pub struct Reuse {
+    site: model::Site,
+    drafts: bool,
+    searchable: search::Searchable,
+}
+
 /// Builds the site: load, validate, render, write.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildFailure> {
+    let generated = generate(options, progress, None)?;
+    progress.stage("writing", 0);
+    let written = write::write(&generated.files, &options.output, &options.root).map_err(|d| BuildFailure {
+        diagnostics: vec![d],
+        site_invalid: true,
+        sources: None,
+    })?;
+    Ok(BuildReport { case_studies: generated.case_studies, written })
+}
+
+/// Builds the site in memory: load, validate, index, render; writes
+/// nothing but the search cache (if asked). With `previous` (the last build of the
+/// same site), the search stage is skipped when the validated site is
+/// unchanged, as after an edit to a template: its result is a function of
+/// the site alone, so the files are the same as a full build's.
+pub fn generate(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    previous: Option<&Reuse>,
+) -> Result<Generated, BuildFailure> {
     let fail = |diagnostics: Vec<Diagnostic>, site_invalid: bool, sources: Option<&load::Sources>| BuildFailure {
         diagnostics,
         site_invalid,
@@ -126,21 +172,25 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     progress.stage("reading", 0);
     let sources = load::load(&options.root).map_err(|d| fail(vec![d], true, None))?;
     progress.stage("checking", 0);
-    let site = validate::validate(&sources).map_err(|e| fail(e.diagnostics, e.config, Some(&sources)))?;
+    let mut site = validate::validate(&sources).map_err(|e| fail(e.diagnostics, e.config, Some(&sources)))?;
+    if let Some(base_url) = &options.base_url {
+        site.config.base_url.clone_from(base_url);
+    }
     let templates =
         render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true, Some(&sources)))?;
     progress.stage("indexing", 0);
-    let cache = search::cache::Cache::new(&sources, options.drafts);
-    let searchable =
-        search::build(&site, options.drafts, Some(&cache)).map_err(|d| fail(vec![d], true, Some(&sources)))?;
+    let searchable = match previous.filter(|p| p.drafts == options.drafts && p.site == site) {
+        Some(previous) => previous.searchable.clone(),
+        None => {
+            let cache = options.search_cache.then(|| search::cache::Cache::new(&sources, options.drafts));
+            search::build(&site, options.drafts, cache.as_ref()).map_err(|d| fail(vec![d], true, Some(&sources)))?
+        }
+    };
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };
     let mut files = render::render(&site, &templates, render_options, &searchable.related, progress)
         .map_err(|d| fail(d, false, Some(&sources)))?;
-    files.extend(searchable.files);
-    progress.stage("writing", 0);
-    let written =
-        write::write(&files, &options.output, &options.root).map_err(|d| fail(vec![d], true, Some(&sources)))?;
+    files.extend(searchable.files.iter().cloned());
     let case_studies = site.case_studies.iter().filter(|c| options.drafts || !c.draft).count();
-    Ok(BuildReport { case_studies, written })
+    Ok(Generated { files, case_studies, reuse: Reuse { site, drafts: options.drafts, searchable } })
 }

@@ -22,6 +22,7 @@ use crate::output::OutputFile;
 use std::collections::BTreeMap;
 
 /// What the search stage gives the rest of the build.
+#[derive(Clone)]
 pub struct Searchable {
     /// Slug to the slugs of its related case studies, best first.
     pub related: BTreeMap<String, Vec<String>>,
