@@ -38,6 +38,35 @@ pub enum Command {
     /// Search the case studies from the terminal, ranked exactly as the
     /// site's search page ranks them.
     Search(SearchArgs),
+    /// Build the site into a temporary folder and serve it on this computer;
+    /// rebuild on every save, and reload the pages open in the browser.
+    ///
+    /// A failed rebuild keeps the last good site and shows its problems in
+    /// the terminal and over the open pages. Stop with Ctrl-C.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on. Anything but a loopback address lets
+    /// other computers read the site.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: String,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Include case studies marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Poll the site for changes instead of waiting for file events (for
+    /// network drives and some containers; chosen by itself when needed).
+    #[arg(long)]
+    pub poll: bool,
 }
 
 #[derive(Debug, Args)]
@@ -142,6 +171,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::New(args) => new(&args),
         Command::Schema(args) => schema(&args),
         Command::Search(args) => search(&args),
+        Command::Serve(args) => crate::serve::run(args.into()),
     }
 }
 
