@@ -10,7 +10,10 @@
 //! by flags and through a pseudo-terminal, `schema` holds the JSON Schema to
 //! the validator's verdicts, and `changes` runs `check --changed-since` and
 //! `--summary` in temporary git repositories and the commands of the GitHub
-//! workflows. `harness` is the fluent driver they share.
+//! workflows. `serve` runs `practicebank serve` on a free port of 127.0.0.1
+//! and drives it over HTTP and its event stream: pages, live reload,
+//! failed and fixed builds, rebuilds equal to a full build, path traversal,
+//! concurrent load and Ctrl-C. `harness` is the fluent driver they share.
 
 mod build;
 mod changes;
@@ -21,4 +24,5 @@ mod harness;
 mod new;
 mod schema;
 mod search;
+mod serve;
 mod stems;
