@@ -93,63 +93,33 @@ impl Folder {
         let gone: Vec<String> = self.files.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
         let restyle = self.restyle(&changed, &gone);
         let mut update = Update { restyle, ..Update::default() };
-        let folders: BTreeSet<&Path> = changed.iter().filter_map(|(f, _)| Path::new(&f.path).parent()).collect();
-        for folder in folders {
-            fs::create_dir_all(self.dir.path().join(folder))?;
-        }
-        // Files are independent: written in parallel, and the record of
-        // what is on disk kept right even when some fail.
-        let written: Vec<io::Result<(&OutputFile, &Fingerprint)>> = changed
-            .par_iter()
-            .map(|(file, print)| {
-                self.check_stop()?;
-                write_whole(&self.dir.path().join(&file.path), &file.contents).map(|()| (*file, print))
-            })
-            .collect();
-        let removed: Vec<io::Result<&String>> = gone
-            .par_iter()
-            .map(|path| {
-                self.check_stop()?;
-                match fs::remove_file(self.dir.path().join(path)) {
-                    Ok(()) => Ok(path),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(path),
-                    Err(e) => Err(e),
+        let mut made = BTreeSet::new();
+        for (file, print) in changed {
+            self.check_stop()?;
+            let path = self.dir.path().join(&file.path);
+            if let Some(parent) = path.parent() {
+                if made.insert(parent.to_path_buf()) {
+                    fs::create_dir_all(parent)?;
                 }
-            })
-            .collect();
-        let mut failure = None;
-        for result in written {
-            match result {
-                Ok((file, print)) => {
-                    self.files.insert(file.path.clone(), print.clone());
-                    update.written.push(file.path.clone());
-                }
-                Err(e) => failure = failure.or(Some(e)),
             }
+            write_whole(&path, &file.contents)?;
+            self.files.insert(file.path.clone(), print.clone());
+            update.written.push(file.path.clone());
         }
-        for result in removed {
-            match result {
-                Ok(path) => {
-                    self.files.remove(path);
-                    update.removed.push(path.clone());
-                }
-                Err(e) => failure = failure.or(Some(e)),
+        for path in gone {
+            self.check_stop()?;
+            let full = self.dir.path().join(&path);
+            match fs::remove_file(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
             }
+            self.files.remove(&path);
+            self.remove_empty_parents(&full);
+            update.removed.push(path);
         }
-        // Deepest first, so a folder emptied of folders goes too.
-        let mut emptied: Vec<&Path> = update.removed.iter().filter_map(|p| Path::new(p).parent()).collect();
-        emptied.sort_by(|a, b| b.components().count().cmp(&a.components().count()).then_with(|| a.cmp(b)));
-        emptied.dedup();
-        for folder in emptied {
-            self.remove_empty_folders(folder);
-        }
-        match failure {
-            Some(e) => Err(e),
-            None => {
-                update.written.sort();
-                Ok(update)
-            }
-        }
+        update.written.sort();
+        Ok(update)
     }
 
     fn check_stop(&self) -> io::Result<()> {
@@ -211,13 +181,12 @@ impl Folder {
         only_names.then_some(map)
     }
 
-    /// Removes `folder` (relative to the root) and the folders above it,
-    /// as long as they are empty.
-    fn remove_empty_folders(&self, folder: &Path) {
-        let mut dir = Some(folder);
-        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+    /// Removes the folders above `file` that are now empty, up to the root.
+    fn remove_empty_parents(&self, file: &Path) {
+        let mut dir = file.parent();
+        while let Some(d) = dir.filter(|d| *d != self.dir.path()) {
             // A folder that still holds files refuses, which ends the climb.
-            if fs::remove_dir(self.dir.path().join(d)).is_err() {
+            if fs::remove_dir(d).is_err() {
                 break;
             }
             dir = d.parent();
