@@ -6,8 +6,9 @@
 # 3. the browser tests in tests/browser/: the example site and the XSS
 #    fixture are built with the release binary into temporary folders and
 #    checked in headless Chromium (axe-core WCAG 2.2 A/AA, console errors,
-#    320 px layout, keyboard, script payloads). Screenshots are left in
-#    tests/browser/artifacts/.
+#    320 px layout, keyboard, script payloads), and practicebank serve's
+#    live reload, restyle and problem overlay on a page left open while
+#    the site is edited. Screenshots are left in tests/browser/artifacts/.
 #
 # Needs: Rust, Node 20+ with npm, and Chromium at /usr/bin/chromium (or
 # CHROMIUM_PATH). When Chromium is missing and we are root, it is installed
@@ -80,6 +81,7 @@ mkdir -p tests/browser/artifacts
 rm -f tests/browser/artifacts/*.png
 PRACTICEBANK_SITE="$work/site" \
 PRACTICEBANK_XSS_SITE="$work/xss" \
+PRACTICEBANK_BIN="$bin" \
   node --test --test-reporter=spec --test-timeout=180000 tests/browser/*.test.mjs </dev/null
 
 printf '\nall tests passed in %ss; screenshots in tests/browser/artifacts/\n' "$((SECONDS - started))"

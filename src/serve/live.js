@@ -70,14 +70,14 @@
     var overlay = element(
       "div",
       "",
-      "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem;" +
-        "background:rgba(11,12,12,.94);color:#fff;font:16px/1.5 system-ui,sans-serif;text-align:left"
+      "position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:2rem 1rem;" +
+        "background:rgba(11,12,12,.8);color:#fff;font:16px/1.5 system-ui,sans-serif;text-align:left"
     );
     overlay.id = OVERLAY_ID;
     overlay.setAttribute("role", "alertdialog");
     overlay.setAttribute("aria-modal", "true");
     overlay.setAttribute("aria-labelledby", OVERLAY_ID + "-heading");
-    var box = element("div", "", "max-width:60rem;margin:0 auto");
+    var box = element("div", "", "max-width:60rem;margin:0 auto;padding:1.5rem;background:#0b0c0c");
     var heading = element(
       "h2",
       problems.length === 1 ? "The site could not be rebuilt: 1 problem" : "The site could not be rebuilt: " + problems.length + " problems",
