@@ -24,5 +24,7 @@ mod harness;
 mod new;
 mod schema;
 mod search;
+// Signals, symbolic links and `kill`: Unix only.
+#[cfg(unix)]
 mod serve;
 mod stems;

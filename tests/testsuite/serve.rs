@@ -437,7 +437,7 @@ fn serves_pages_with_their_types_and_the_sites_404() {
     assert!(page.text().contains("Alpha finds homes"));
     let moved = serve.get("/case-studies/alpha-housing?x=1");
     assert_eq!((moved.status, moved.header("location")), (301, Some("/case-studies/alpha-housing/?x=1")));
-    for missing in ["/nope", "/case-studies/", "/case-studies/nope/", "/site.yaml"] {
+    for missing in ["/nope", "/case-studies/", "/case-studies/nope/", "/case-studies/gamma-draft/", "/site.yaml"] {
         let reply = serve.get(missing);
         assert_eq!(reply.status, 404, "{missing}");
         assert!(reply.text().contains("Overridden by the site."), "the site's own 404 page: {}", reply.text());
@@ -578,6 +578,15 @@ fn a_save_in_several_steps_is_one_rebuild() {
     assert!(serve.get("/case-studies/alpha-housing/").text().contains("Alpha finds homes again<"));
     assert_eq!(serve.stdout.count(|l| l.starts_with("rebuilt")), 2, "{}", serve.printed());
     assert_eq!(serve.stderr.count(|l| l.starts_with("build failed")), 0, "{}", serve.printed());
+}
+
+#[test]
+fn drafts_are_served_when_asked() {
+    let site = site();
+    let serve = Serve::start(site.path(), &["--drafts"]);
+    let draft = serve.get("/case-studies/gamma-draft/");
+    assert_eq!(draft.status, 200);
+    assert!(draft.text().contains("Gamma is still writing"));
 }
 
 #[test]
