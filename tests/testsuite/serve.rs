@@ -698,7 +698,10 @@ fn a_bounded_load_of_concurrent_requests_gets_no_errors() {
                 let mut reader = BufReader::new(stream);
                 for i in 0..REQUESTS / CONNECTIONS {
                     let (path, expected) = &paths[(worker + i) % paths.len()];
-                    let sent = write!(writer, "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+                    // One write per request, as browsers do: a request in
+                    // pieces waits on Nagle's algorithm and delayed ACKs.
+                    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+                    let sent = writer.write_all(request.as_bytes());
                     match sent.and_then(|()| read_reply(&mut reader, false)) {
                         Ok(reply) if reply.status == *expected && !reply.body.is_empty() => {}
                         Ok(reply) => errors.push(format!("{path}: status {}", reply.status)),
