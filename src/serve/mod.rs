@@ -35,6 +35,7 @@ mod status;
 mod watch;
 
 use crate::report;
+use axum::serve::ListenerExt;
 use folder::Folder;
 use rebuild::{Builder, Outcome};
 use status::Status;
@@ -185,7 +186,12 @@ async fn serve(
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let server = Arc::new(http::Server { root, status, stop: stopping.clone() });
     listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
+        // A response's last piece goes out without waiting for the
+        // client's acknowledgement of the one before; if this fails,
+        // responses are only slower.
+        let _ = tcp.set_nodelay(true);
+    });
     let mut shutdown = stopping;
     let serving = axum::serve(listener, http::router(server)).with_graceful_shutdown(async move {
         if shutdown.wait_for(|stop| *stop).await.is_err() {
