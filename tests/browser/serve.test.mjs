@@ -91,19 +91,22 @@ describe('practicebank serve in a browser', () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (serve) {
-      serve.child.kill('SIGINT');
-      // Polled: awaiting the 'exit' event alone left node's test runner
-      // reporting a promise still pending when its event loop ran dry.
-      const deadline = Date.now() + 20_000;
-      while (serve.child.exitCode === null && serve.child.signalCode === null && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await browser?.close();
+      if (serve) {
+        serve.child.kill('SIGINT');
+        // Polled: awaiting the 'exit' event alone left node's test runner
+        // reporting a promise still pending when its event loop ran dry.
+        const deadline = Date.now() + 20_000;
+        while (serve.child.exitCode === null && serve.child.signalCode === null && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        assert.equal(serve.child.exitCode, 0, serve.output());
+        assert.equal(existsSync(serve.folder), false, `serve left ${serve.folder} behind`);
       }
-      assert.equal(serve.child.exitCode, 0, serve.output());
-      assert.equal(existsSync(serve.folder), false, `serve left ${serve.folder} behind`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
-    rmSync(root, { recursive: true, force: true });
   });
 
   test('an edit reloads the open page', async () => {
