@@ -13,7 +13,8 @@
 //!   writes for the same site and `base_url`. Each build runs the whole
 //!   pipeline in memory, except the search stage when the validated site is
 //!   unchanged (a template or stylesheet edit: see [`crate::generate`]);
-//!   then only files whose bytes changed are written ([`rebuild`]).
+//!   then only files whose bytes changed are written ([`folder`], driven by
+//!   [`rebuild`]).
 //! - A failed build changes nothing served. The terminal shows its
 //!   diagnostics as `check` does; open pages show them over the page.
 //! - HTTP ([`http`]): `GET` and `HEAD` of the folder's files and nothing
