@@ -50,18 +50,27 @@ impl Node {
         self.entries()?.iter().find(|e| e.key == key)
     }
 
-    /// The position of the value at `path` (keys and list indexes), or of
-    /// the deepest node on the way that exists.
+    /// The node one step down: a mapping's value or a list's item.
+    fn child(&self, step: &PathStep) -> Option<&Node> {
+        match (step, &self.kind) {
+            (PathStep::Key(key), NodeKind::Map(_)) => self.entry(key).map(|e| &e.value),
+            (PathStep::Index(i), NodeKind::Seq(items)) => items.get(*i),
+            _ => None,
+        }
+    }
+
+    /// The node at `path` (keys and list indexes), if it exists.
+    pub fn at(&self, path: &[PathStep]) -> Option<&Node> {
+        path.iter().try_fold(self, |node, step| node.child(step))
+    }
+
+    /// The position of the value at `path`, or of the deepest node on the
+    /// way that exists.
     pub fn pos_of(&self, path: &[PathStep]) -> Pos {
         let mut node = self;
         for step in path {
-            let next = match (step, &node.kind) {
-                (PathStep::Key(key), NodeKind::Map(_)) => node.entry(key).map(|e| &e.value),
-                (PathStep::Index(i), NodeKind::Seq(items)) => items.get(*i),
-                _ => None,
-            };
-            match next {
-                Some(n) => node = n,
+            match node.child(step) {
+                Some(next) => node = next,
                 None => break,
             }
         }
@@ -71,26 +80,11 @@ impl Node {
     /// The position of the key at the end of `path`, falling back to the
     /// value's position.
     pub fn key_pos_of(&self, path: &[PathStep]) -> Pos {
-        if let Some((PathStep::Key(key), parent)) = path.split_last() {
-            let mut node = self;
-            for step in parent {
-                match (step, &node.kind) {
-                    (PathStep::Key(k), NodeKind::Map(_)) => match node.entry(k) {
-                        Some(e) => node = &e.value,
-                        None => return self.pos_of(path),
-                    },
-                    (PathStep::Index(i), NodeKind::Seq(items)) => match items.get(*i) {
-                        Some(n) => node = n,
-                        None => return self.pos_of(path),
-                    },
-                    _ => return self.pos_of(path),
-                }
-            }
-            if let Some(entry) = node.entry(key) {
-                return entry.key_pos;
-            }
-        }
-        self.pos_of(path)
+        let key_pos = match path.split_last() {
+            Some((PathStep::Key(key), parent)) => self.at(parent).and_then(|n| n.entry(key)).map(|e| e.key_pos),
+            _ => None,
+        };
+        key_pos.unwrap_or_else(|| self.pos_of(path))
     }
 }
 

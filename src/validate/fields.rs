@@ -6,7 +6,7 @@
 use super::raw::NumberOrText;
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::suggest;
-use crate::yaml::{parse_path, Node, NodeKind};
+use crate::yaml::{parse_path, Node};
 
 /// Collects the problems of one file, with its YAML tree at hand to find
 /// where each one is.
@@ -56,26 +56,7 @@ impl<'a> Checker<'a> {
     /// Whether the value at `path` is written at all (`key:` with nothing
     /// after it counts as written but empty).
     fn present(&self, path: &str) -> bool {
-        let steps = parse_path(path);
-        let Some((last, parent)) = steps.split_last() else {
-            return false;
-        };
-        let mut node = self.tree;
-        for step in parent {
-            let next = match (step, &node.kind) {
-                (crate::yaml::PathStep::Key(k), NodeKind::Map(_)) => node.entry(k).map(|e| &e.value),
-                (crate::yaml::PathStep::Index(i), NodeKind::Seq(items)) => items.get(*i),
-                _ => None,
-            };
-            match next {
-                Some(n) => node = n,
-                None => return false,
-            }
-        }
-        match last {
-            crate::yaml::PathStep::Key(k) => node.entry(k).is_some(),
-            crate::yaml::PathStep::Index(i) => matches!(&node.kind, NodeKind::Seq(items) if *i < items.len()),
-        }
+        self.tree.at(&parse_path(path)).is_some()
     }
 
     /// A required text field: trimmed, not empty, at most `max_chars`
