@@ -7,20 +7,15 @@
 //! Reads one word per line on stdin and writes `line<TAB>term` for every
 //! line that the analyzer turns into exactly one token; other lines (empty,
 //! punctuation only, `don't`, too long) are skipped, because they say
-//! nothing about the stemmer on its own. The analyzer is built here exactly
-//! as the indexer builds it, so the terms are the terms that get indexed.
+//! nothing about the stemmer on its own. The analyzer is the indexer's
+//! own, so the terms are the terms that get indexed.
 //! With `--all`, every line is written with all its terms, space-separated
 //! (the tokenisation golden file).
 
 use std::io::{self, BufRead, BufWriter, Write};
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
 
 fn main() -> io::Result<()> {
-    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build();
+    let mut analyzer = practicebank::search::analyzer();
     let all = std::env::args().any(|a| a == "--all");
     let stdin = io::stdin().lock();
     let mut out = BufWriter::new(io::stdout().lock());

@@ -15,6 +15,9 @@ mod schema;
 pub mod snippet;
 
 pub use index::{index, DocInfo, SearchIndex};
+/// The analyzer of every searched field, for the tests and tools that pin
+/// what it does (golden stems and tokens).
+pub use schema::analyzer;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;

@@ -6,17 +6,13 @@
 //! queries from finding the pages that use that word. This test is where
 //! such an update shows up.
 
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::TextAnalyzer;
 
 const GOLDEN: &str = include_str!("../golden/english-stems.tsv");
 
-/// The `en_stem` pipeline, built as the indexer builds it.
+/// The analyzer the indexer itself uses.
 fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
+    practicebank::search::analyzer()
 }
 
 fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
