@@ -317,13 +317,8 @@ fn schema(args: &SiteArgs) -> ExitCode {
 fn build(args: &BuildArgs) -> ExitCode {
     let root = &args.site.root;
     let output = args.output.clone().unwrap_or_else(|| root.join("public"));
-    let options = crate::BuildOptions {
-        root: root.clone(),
-        output: output.clone(),
-        drafts: args.drafts,
-        base_url: None,
-        search_cache: true,
-    };
+    let options =
+        crate::BuildOptions { root: root.clone(), output: output.clone(), drafts: args.drafts, base_url: None };
     let started = Instant::now();
     let progress = TerminalProgress::new();
     let result = crate::build(&options, &progress);

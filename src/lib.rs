@@ -85,10 +85,6 @@ pub struct BuildOptions {
     /// Replaces `base_url` from `site.yaml` once it is validated (`serve`
     /// sets the local address). Must be an absolute URL ending in `/`.
     pub base_url: Option<String>,
-    /// Keep the search index in `<root>/.practicebank/` for `practicebank
-    /// search`. `serve` does not, so that stopping it in the middle of a
-    /// build leaves nothing behind in the site.
-    pub search_cache: bool,
 }
 
 /// What a successful build did.
@@ -156,7 +152,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
 }
 
 /// Builds the site in memory: load, validate, index, render; writes
-/// nothing but the search cache (if asked). With `previous` (the last build of the
+/// nothing. With `previous` (the last build of the
 /// same site), the search stage is skipped when the validated site is
 /// unchanged, as after an edit to a template: its result is a function of
 /// the site alone, so the files are the same as a full build's.
@@ -182,10 +178,7 @@ pub fn generate(
     progress.stage("indexing", 0);
     let searchable = match previous.filter(|p| p.drafts == options.drafts && p.site == site) {
         Some(previous) => previous.searchable.clone(),
-        None => {
-            let cache = options.search_cache.then(|| search::cache::Cache::new(&sources, options.drafts));
-            search::build(&site, options.drafts, cache.as_ref()).map_err(|d| fail(vec![d], true, Some(&sources)))?
-        }
+        None => search::build(&site, options.drafts),
     };
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };

@@ -1,9 +1,9 @@
-//! The search index kept between runs, so `practicebank search` need not
-//! index the site again when nothing changed since the last build.
+//! The tantivy index kept between runs of `practicebank search`, so it
+//! need not index the site again when nothing has changed since.
 //!
 //! Layout: `<root>/.practicebank/search-index/` holds `fingerprint` (a hash
 //! of everything the index depends on), `docs.json` (display data) and
-//! `index/` (tantivy's files). A build indexes into a staging folder beside
+//! `index/` (tantivy's files). `search` indexes into a staging folder beside
 //! it and swaps it in whole; a reader trusts the folder only when its
 //! fingerprint matches the site as it is now.
 

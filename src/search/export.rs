@@ -45,18 +45,17 @@
 //! year], ...]}` by doc id: `themes` a list of indexes into
 //! `filters.themes`, the others one index each (`-1` for no survey).
 
-use super::index::SearchIndex;
-use super::schema::{self, SEARCHED};
+use super::index::DocInfo;
+use super::inverted::Inverted;
+use super::schema::SEARCHED;
 use crate::hash::content_hash;
 use crate::model::SiteConfig;
 use crate::output::OutputFile;
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, TERMINATED};
 
 pub const FORMAT: u32 = 1;
 
@@ -71,86 +70,91 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 
 /// The static index files.
-pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<OutputFile>> {
-    let searcher = index.index.reader()?.searcher();
-    let segment = searcher.segment_reader(0);
-    let total_docs = segment.max_doc();
+pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
+    let total_docs = inverted.docs.len() as u32;
     let mut files = Vec::new();
+    let fields_json: Vec<Value> = SEARCHED
+        .iter()
+        .zip(&inverted.fields)
+        .map(|((name, boost), field)| {
+            let average = field.average_length();
+            let factors: Vec<u32> = (0..=255u8)
+                .map(|id| {
+                    let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id) as f32;
+                    (K1 * (1.0 - B + B * length / average)).to_bits()
+                })
+                .collect();
+            json!({ "name": name, "boost": boost, "norms": factors })
+        })
+        .collect();
 
-    // term -> field -> (idf bits, docs, tfs, norms)
     // Written as JSON text directly: a `serde_json::Value` per posting
     // list costs more than everything else in the export.
-    let mut terms: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut fields_json = Vec::new();
-    for (field_index, (name, boost)) in SEARCHED.iter().enumerate() {
-        let field = index.fields.searched_field(field_index);
-        let inverted = segment.inverted_index(field)?;
-        let norms = segment.get_fieldnorms_reader(field)?;
-        let average = inverted.total_num_tokens() as f32 / total_docs.max(1) as f32;
-        let factors: Vec<u32> = (0..=255u8)
-            .map(|id| {
-                let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id) as f32;
-                (K1 * (1.0 - B + B * length / average)).to_bits()
-            })
-            .collect();
-        fields_json.push(json!({ "name": name, "boost": boost, "norms": factors }));
-        let mut stream = inverted.terms().stream()?;
-        while stream.advance() {
-            let term = String::from_utf8_lossy(stream.key()).into_owned();
-            let info = stream.value();
-            let idf = idf(u64::from(info.doc_freq), u64::from(total_docs));
-            let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-            let (mut docs, mut tfs, mut ids) = (String::new(), String::new(), String::new());
-            let mut previous = 0;
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                let comma = if docs.is_empty() { "" } else { "," };
-                let _ = write!(docs, "{comma}{}", doc - previous);
-                let _ = write!(tfs, "{comma}{}", postings.term_freq());
-                let _ = write!(ids, "{comma}{}", norms.fieldnorm_id(doc));
-                previous = doc;
-                doc = postings.advance();
+    let quoted = |text: &str| serde_json::to_string(text).expect("a string always serialises");
+    let entries: Vec<String> = (0..inverted.terms.len() as u32)
+        .into_par_iter()
+        .map(|term| {
+            let mut entry =
+                format!("[{},{},[", quoted(&inverted.terms[term as usize]), quoted(&inverted.surface[term as usize]));
+            let mut first_field = true;
+            for (field_index, field) in inverted.fields.iter().enumerate() {
+                let (docs, frequencies) = field.postings(term);
+                if docs.is_empty() {
+                    continue;
+                }
+                let idf = idf(docs.len() as u64, u64::from(total_docs));
+                let (mut gaps, mut tfs, mut ids) = (String::new(), String::new(), String::new());
+                let mut previous = 0;
+                for (doc, frequency) in docs.iter().zip(frequencies) {
+                    let comma = if gaps.is_empty() { "" } else { "," };
+                    let _ = write!(gaps, "{comma}{}", doc - previous);
+                    let _ = write!(tfs, "{comma}{frequency}");
+                    let _ = write!(ids, "{comma}{}", field.norm_ids[*doc as usize]);
+                    previous = *doc;
+                }
+                let comma = if first_field { "" } else { "," };
+                first_field = false;
+                let _ = write!(entry, "{comma}[{field_index},{},[{gaps}],[{tfs}],[{ids}]]", idf.to_bits());
             }
-            let field = format!("[{field_index},{},[{docs}],[{tfs}],[{ids}]]", idf.to_bits());
-            terms.entry(term).or_default().push(field);
-        }
-    }
+            entry.push_str("]]");
+            entry
+        })
+        .collect();
 
-    let words = surface_words(index);
     let mut shards = Vec::new();
     let mut current: Vec<String> = Vec::new();
     let mut current_bytes = 0;
-    let mut first = String::new();
-    let mut last = String::new();
-    let quoted = |text: &str| serde_json::to_string(text).expect("a string always serialises");
-    for (term, fields) in terms {
-        let word = words.get(&term).map_or_else(|| quoted(&term), |w| quoted(w));
-        let entry = format!("[{},{word},[{}]]", quoted(&term), fields.join(","));
+    let mut first = 0;
+    for (term, entry) in entries.into_iter().enumerate() {
         if current.is_empty() {
-            first = term.clone();
+            first = term;
         }
         current_bytes += entry.len();
-        last = term;
         current.push(entry);
         if current_bytes >= SHARD_BYTES {
-            shards.push(shard_file(&mut files, &current, &first, &last));
+            shards.push(shard_file(&mut files, &current, &inverted.terms[first], &inverted.terms[term]));
             current = Vec::new();
             current_bytes = 0;
         }
     }
     if !current.is_empty() {
-        shards.push(shard_file(&mut files, &current, &first, &last));
+        shards.push(shard_file(
+            &mut files,
+            &current,
+            &inverted.terms[first],
+            &inverted.terms[inverted.terms.len() - 1],
+        ));
     }
 
     let doc_bytes: Vec<Vec<u8>> =
-        index.docs.iter().map(|d| json_bytes(&serde_json::to_value(d).expect("plain data"))).collect();
+        inverted.docs.par_iter().map(|d| json_bytes(&serde_json::to_value(d).expect("plain data"))).collect();
     let doc_dir = format!("docs-{}/", &content_hash(&doc_bytes.concat())[..12]);
     for (id, bytes) in doc_bytes.into_iter().enumerate() {
         files.push(OutputFile::bytes(format!("search/{doc_dir}{id}.json"), bytes));
     }
 
-    let filters = Filters::new(index, config);
-    let facet_docs: Vec<Value> = index.docs.iter().map(|d| filters.facets_of(d)).collect();
+    let filters = Filters::new(&inverted.docs, config);
+    let facet_docs: Vec<Value> = inverted.docs.iter().map(|d| filters.facets_of(d)).collect();
     let facets = write_hashed(&mut files, "facets", &json!({ "docs": facet_docs }));
 
     let manifest = json!({
@@ -162,11 +166,11 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
         "shards": shards,
         "doc_dir": doc_dir,
         "facets": facets,
-        "filters": filters.to_json(index),
+        "filters": filters.to_json(&inverted.docs),
     });
     files.push(OutputFile::bytes("search/index.json", json_bytes(&manifest)));
     files.extend(CLIENT.iter().map(|(path, text)| OutputFile::bytes(*path, *text)));
-    Ok(files)
+    files
 }
 
 /// tantivy's idf, computed the same way in the same process (so with the
@@ -174,31 +178,6 @@ pub fn export(index: &SearchIndex, config: &SiteConfig) -> tantivy::Result<Vec<O
 pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
     let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
     (1.0 + x).ln()
-}
-
-/// For each stem, the surface word that most often gave it (ties: the
-/// first in code point order).
-fn surface_words(index: &SearchIndex) -> BTreeMap<String, String> {
-    let mut counts: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut analyzer = schema::analyzer();
-    for doc in &index.docs {
-        for text in [&doc.title, &doc.summary, &doc.text, &doc.authority] {
-            for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-                let lower: String = word.chars().flat_map(char::to_lowercase).collect();
-                let mut stream = analyzer.token_stream(word);
-                if let Some(token) = stream.next() {
-                    *counts.entry(token.text.clone()).or_default().entry(lower).or_default() += 1;
-                }
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .filter_map(|(stem, words)| {
-            let best = words.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?.0.clone();
-            Some((stem, best))
-        })
-        .collect()
 }
 
 struct Filters {
@@ -209,21 +188,21 @@ struct Filters {
 }
 
 impl Filters {
-    fn new(index: &SearchIndex, config: &SiteConfig) -> Filters {
+    fn new(docs: &[DocInfo], config: &SiteConfig) -> Filters {
         let themes = config.themes.values().map(|t| (t.slug.clone(), t.label.clone())).collect();
         let surveys = config.surveys.values().map(|s| (s.slug.clone(), s.label.clone())).collect();
         let mut authorities: BTreeMap<String, String> = BTreeMap::new();
-        for doc in &index.docs {
+        for doc in docs {
             authorities.entry(doc.authority_slug.clone()).or_insert_with(|| doc.authority.clone());
         }
-        let mut years: Vec<u16> = index.docs.iter().map(|d| d.year).collect();
+        let mut years: Vec<u16> = docs.iter().map(|d| d.year).collect();
         years.sort_unstable();
         years.dedup();
         years.reverse();
         Filters { themes, authorities: authorities.into_iter().collect(), surveys, years }
     }
 
-    fn facets_of(&self, doc: &super::DocInfo) -> Value {
+    fn facets_of(&self, doc: &DocInfo) -> Value {
         let position =
             |list: &[(String, String)], value: &str| list.iter().position(|(v, _)| v == value).map_or(-1, |i| i as i64);
         let themes: Vec<i64> = doc.themes.iter().map(|t| position(&self.themes, t)).collect();
@@ -234,11 +213,10 @@ impl Filters {
     }
 
     /// The filter lists with how many case studies have each value.
-    fn to_json(&self, index: &SearchIndex) -> Value {
+    fn to_json(&self, docs: &[DocInfo]) -> Value {
         let list = |values: &[(String, String)], count: &dyn Fn(&str) -> usize| -> Vec<Value> {
             values.iter().map(|(v, l)| json!({ "value": v, "label": l, "count": count(v) })).collect()
         };
-        let docs = &index.docs;
         let years: Vec<(String, String)> = self.years.iter().map(|y| (y.to_string(), y.to_string())).collect();
         json!({
             "themes": list(&self.themes, &|v| docs.iter().filter(|d| d.themes.iter().any(|t| t == v)).count()),

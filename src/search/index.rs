@@ -56,7 +56,7 @@ pub fn index(site: &Site, drafts: bool, dir: Option<&Path>) -> Result<SearchInde
     let mut docs = Vec::new();
     for (ordinal, case_study) in site.case_studies.iter().filter(|c| drafts || !c.draft).enumerate() {
         writer.add_document(document(&fields, case_study, ordinal as u64)).map_err(fail)?;
-        docs.push(doc_info(case_study));
+        docs.push(doc_info(case_study, &plain_fields(case_study)));
     }
     writer.commit().map_err(fail)?;
     writer.wait_merging_threads().map_err(fail)?;
@@ -70,8 +70,9 @@ pub fn index(site: &Site, drafts: bool, dir: Option<&Path>) -> Result<SearchInde
     Ok(SearchIndex { index, fields, docs })
 }
 
-fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
-    let texts = [
+/// The text of each searched field of `c`, in [`schema::SEARCHED`] order.
+pub fn plain_fields(c: &CaseStudy) -> [String; 7] {
+    [
         c.title.clone(),
         c.summary.clone(),
         markdown::plain_text(&c.why.text),
@@ -79,7 +80,11 @@ fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
         markdown::plain_text(&c.impact.text),
         markdown::plain_text(&c.body.text),
         c.authority.clone(),
-    ];
+    ]
+}
+
+fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
+    let texts = plain_fields(c);
     let mut document = doc!(
         fields.ordinal => ordinal,
         fields.slug => c.slug.clone(),
@@ -98,8 +103,9 @@ fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
     document
 }
 
-fn doc_info(c: &CaseStudy) -> DocInfo {
-    let mut text = [&c.why.text, &c.what.text, &c.impact.text].map(|t| markdown::plain_text(t)).join(" ");
+/// What a result shows of `c`, given its [`plain_fields`].
+pub fn doc_info(c: &CaseStudy, plain: &[String; 7]) -> DocInfo {
+    let mut text = plain[2..5].join(" ");
     if let Some((cut, _)) = text.char_indices().nth(SNIPPET_SOURCE_CHARS) {
         text.truncate(cut);
     }

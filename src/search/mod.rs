@@ -1,14 +1,19 @@
 //! Stage 4, index: search over the published case studies.
 //!
-//! At build, every published case study is indexed with tantivy (one
-//! segment, slug order: see [`index`]); related case studies are computed
-//! from that index; and the index is exported as static files under
-//! `search/` for the browser client. [`query`] scores queries exactly as
-//! the client does. tantivy types never leave this module.
+//! At build, the published case studies are analysed once, in parallel,
+//! into an [`inverted`] index that holds what tantivy's would (made with
+//! tantivy's analyzer and fieldnorm code; the tests hold the two equal);
+//! related case studies are computed from it; and it is exported as static
+//! files under `search/` for the browser client. The tantivy index itself
+//! ([`index`]) is built by `practicebank search`, which keeps it in a
+//! [`cache`], and by the tests, as the reference the client is held to:
+//! [`query`] scores queries exactly as the client does. tantivy types never
+//! leave this module.
 
 pub mod cache;
 pub mod export;
 pub mod index;
+pub mod inverted;
 pub mod query;
 pub mod related;
 mod schema;
@@ -33,30 +38,21 @@ pub struct Searchable {
     pub files: Vec<OutputFile>,
 }
 
-/// Indexes the published case studies, finds related ones and exports the
-/// static index. With `cache`, the tantivy index is built on disk there
-/// (see [`cache`]) so `practicebank search` can reuse it.
-pub fn build(site: &Site, drafts: bool, cache: Option<&cache::Cache>) -> Result<Searchable, Diagnostic> {
-    let fail = |e: tantivy::TantivyError| {
-        Diagnostic::file_error("search index", "search-index", format!("cannot build the search index: {e}"))
-    };
-    let staged = cache.and_then(|c| c.stage().ok());
-    let index = index::index(site, drafts, staged.as_deref())?;
+/// Indexes the published case studies (drafts too if asked), finds
+/// related ones and exports the static index.
+pub fn build(site: &Site, drafts: bool) -> Searchable {
     let published: Vec<&crate::model::CaseStudy> = site.case_studies.iter().filter(|c| drafts || !c.draft).collect();
-    let related_ids = related::related(&index, &published).map_err(fail)?;
-    let related = related_ids
+    let inverted = inverted::Inverted::build(&published);
+    let themes: Vec<&[String]> = published.iter().map(|c| c.themes.as_slice()).collect();
+    let related = related::related(&inverted, &themes)
         .into_iter()
         .enumerate()
         .map(|(doc, ids)| {
-            (index.docs[doc].slug.clone(), ids.into_iter().map(|id| index.docs[id as usize].slug.clone()).collect())
+            (published[doc].slug.clone(), ids.into_iter().map(|id| published[id as usize].slug.clone()).collect())
         })
         .collect();
-    let files = export::export(&index, &site.config).map_err(fail)?;
-    if let (Some(cache), Some(staged)) = (cache, staged) {
-        // The cache only saves time later; failing to keep it loses nothing.
-        let _ = cache.keep(&staged, &index.docs);
-    }
-    Ok(Searchable { related, files })
+    let files = export::export(&inverted, &site.config);
+    Searchable { related, files }
 }
 
 /// One search result, as the browser client gives it.
@@ -86,13 +82,28 @@ pub fn find(
     let fail = |e: tantivy::TantivyError| {
         Diagnostic::file_error("search index", "search-index", format!("cannot search: {e}"))
     };
-    let cached = cache::Cache::new(sources, false).open();
+    let cache = cache::Cache::new(sources, false);
+    let cached = cache.open();
     let from_cache = cached.is_some();
     let index = match cached {
         Some(index) => index,
-        None => index::index(site, false, None)?,
+        // Kept for next time when the site folder allows it; the cache
+        // only saves time, so failing to keep it loses nothing.
+        None => match keep_index(site, &cache) {
+            Some(index) => index,
+            None => index::index(site, false, None)?,
+        },
     };
     Ok((results(site, &index, query_text, filters, limit).map_err(fail)?, from_cache))
+}
+
+/// Indexes `site` into `cache` and opens it from there.
+fn keep_index(site: &Site, cache: &cache::Cache) -> Option<SearchIndex> {
+    let staged = cache.stage().ok()?;
+    let index = index::index(site, false, Some(&staged)).ok()?;
+    cache.keep(&staged, &index.docs).ok()?;
+    drop(index);
+    cache.open()
 }
 
 /// The results of a query over `index`, as the browser client gives them.

@@ -1,94 +1,128 @@
-//! Related case studies, computed at build from the index.
+//! Related case studies, computed at build from the inverted index.
 //!
 //! A "more like this" of our own rather than tantivy's `MoreLikeThisQuery`,
 //! whose choice among equally good terms depends on hash order and so
 //! changes between runs. For each case study: the terms of its why, what
-//! and impact, weighted by frequency times idf, the best
-//! [`MAX_TERMS`] kept (ties by term), each searched in those three fields
-//! with its weight as boost; each of its themes is searched too, so shared
-//! themes count. The best [`RELATED`] other case studies are kept.
+//! and impact, weighted by frequency times idf, the best [`MAX_TERMS`]
+//! kept (ties by term). Every other case study scores, for each of those
+//! terms and each of the three fields holding it, BM25 with a term
+//! frequency of one (what matters is that it shares the term) boosted by
+//! the term's weight relative to the best; and for each shared theme,
+//! [`THEME_BOOST`] times the theme's idf. The best [`RELATED`] are kept
+//! (ties: lower doc id). Only determinism matters here, not parity with
+//! any client, so the scores are plain f32 sums in a fixed order.
 
-use super::index::SearchIndex;
-use super::schema;
-use crate::markdown;
-use crate::model::CaseStudy;
+use super::export::idf;
+use super::inverted::{Inverted, DESCRIBING};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
 
 /// How many related case studies a page lists.
 pub const RELATED: usize = 4;
 /// How many of a case study's terms describe it.
 const MAX_TERMS: usize = 12;
 /// A term must occur this often in the case study to describe it.
-const MIN_TERM_FREQUENCY: usize = 2;
-/// A shared theme weighs as much as a term of this relative weight.
+const MIN_TERM_FREQUENCY: u32 = 2;
+/// A shared theme weighs this much times its idf.
 const THEME_BOOST: f32 = 0.5;
-/// Indexes of why, what and impact in [`schema::SEARCHED`].
-const FIELDS: [usize; 3] = [2, 3, 4];
+const K1: f32 = 1.2;
 
-/// For each indexed case study (by doc id), the doc ids of its related ones.
-pub fn related(index: &SearchIndex, case_studies: &[&CaseStudy]) -> tantivy::Result<Vec<Vec<u32>>> {
-    let searcher = index.index.reader()?.searcher();
-    let total = u64::from(searcher.segment_reader(0).max_doc());
-    case_studies
-        .par_iter()
-        .enumerate()
-        .map(|(doc, case_study)| {
-            let mut analyzer = schema::analyzer();
-            let mut frequencies: BTreeMap<String, usize> = BTreeMap::new();
-            for text in [&case_study.why.text, &case_study.what.text, &case_study.impact.text] {
-                let plain = markdown::plain_text(text);
-                let mut stream = analyzer.token_stream(&plain);
-                while let Some(token) = stream.next() {
-                    *frequencies.entry(token.text.clone()).or_default() += 1;
-                }
-            }
-            let mut weighted = Vec::new();
-            for (term, frequency) in frequencies.into_iter().filter(|(_, f)| *f >= MIN_TERM_FREQUENCY) {
-                let mut doc_freq = 0;
-                for field in FIELDS {
-                    doc_freq = doc_freq
-                        .max(searcher.doc_freq(&Term::from_field_text(index.fields.searched_field(field), &term))?);
-                }
-                // A term only this case study has says nothing about others,
-                // and one in most case studies barely tells them apart
-                // while costing the most to search.
-                if doc_freq > 1 && doc_freq * 2 <= total {
-                    weighted.push((frequency as f32 * super::export::idf(doc_freq, total), term));
-                }
-            }
-            weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            weighted.truncate(MAX_TERMS);
-            let best = weighted.first().map_or(1.0, |w| w.0);
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (weight, term) in &weighted {
-                for field in FIELDS {
-                    let query = TermQuery::new(
-                        Term::from_field_text(index.fields.searched_field(field), term),
-                        IndexRecordOption::Basic,
-                    );
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight / best))));
-                }
-            }
-            for theme in &case_study.themes {
-                let query = TermQuery::new(Term::from_field_text(index.fields.theme, theme), IndexRecordOption::Basic);
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), THEME_BOOST))));
-            }
-            if clauses.is_empty() {
-                return Ok(Vec::new());
-            }
-            let hits =
-                searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(RELATED + 1).order_by_score())?;
-            Ok(hits
-                .into_iter()
-                .map(|(_, address)| address.doc_id)
-                .filter(|d| *d as usize != doc)
-                .take(RELATED)
-                .collect())
+/// For each doc id, the doc ids of its related case studies, best first.
+/// `themes` are each doc's themes.
+pub fn related(inverted: &Inverted, themes: &[&[String]]) -> Vec<Vec<u32>> {
+    let total = inverted.docs.len();
+    // 1 / (1 + BM25's length factor) per field and doc: the whole of
+    // BM25's term-frequency part when the frequency is one.
+    let length_factors: Vec<Vec<f32>> = DESCRIBING
+        .iter()
+        .map(|field| {
+            let field = &inverted.fields[*field];
+            let average = field.average_length();
+            field
+                .norm_ids
+                .iter()
+                .map(|id| {
+                    let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(*id) as f32;
+                    1.0 / (1.0 + K1 * (1.0 - 0.75 + 0.75 * length / average))
+                })
+                .collect()
         })
+        .collect();
+    let mut by_theme: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (doc, doc_themes) in themes.iter().enumerate() {
+        for theme in doc_themes.iter() {
+            by_theme.entry(theme).or_default().push(doc as u32);
+        }
+    }
+    (0..total)
+        .into_par_iter()
+        .map_init(
+            || (vec![0f32; total], Vec::new()),
+            |(scores, touched), doc| {
+                let mut add = |other: u32, score: f32| {
+                    if scores[other as usize] == 0.0 {
+                        touched.push(other);
+                    }
+                    scores[other as usize] += score;
+                };
+                for (term, weight) in describing_terms(inverted, doc, total) {
+                    for (field, factors) in DESCRIBING.iter().zip(&length_factors) {
+                        let field = &inverted.fields[*field];
+                        let doc_freq = field.doc_freq(term);
+                        if doc_freq == 0 {
+                            continue;
+                        }
+                        let term_weight = idf(u64::from(doc_freq), total as u64) * (1.0 + K1) * weight;
+                        for other in field.postings(term).0 {
+                            add(*other, term_weight * factors[*other as usize]);
+                        }
+                    }
+                }
+                for theme in themes[doc].iter() {
+                    let holders = &by_theme[theme.as_str()];
+                    let theme_weight = THEME_BOOST * idf(holders.len() as u64, total as u64);
+                    for other in holders {
+                        add(*other, theme_weight);
+                    }
+                }
+                let mut best: Vec<(f32, u32)> = Vec::with_capacity(RELATED + 1);
+                for other in touched.drain(..) {
+                    let score = std::mem::take(&mut scores[other as usize]);
+                    if other as usize == doc || score <= 0.0 {
+                        continue;
+                    }
+                    let better = |a: &(f32, u32)| score > a.0 || (score == a.0 && other < a.1);
+                    if best.len() < RELATED || best.last().is_some_and(better) {
+                        let at = best.iter().position(better).unwrap_or(best.len());
+                        best.insert(at, (score, other));
+                        best.truncate(RELATED);
+                    }
+                }
+                best.into_iter().map(|(_, other)| other).collect()
+            },
+        )
         .collect()
+}
+
+/// The terms that describe `doc`, each with its weight relative to the
+/// best one's.
+fn describing_terms(inverted: &Inverted, doc: usize, total: usize) -> Vec<(u32, f32)> {
+    let mut weighted: Vec<(f32, u32)> = Vec::new();
+    for (term, frequency) in &inverted.described[doc] {
+        if *frequency < MIN_TERM_FREQUENCY {
+            continue;
+        }
+        let doc_freq = DESCRIBING.iter().map(|f| inverted.fields[*f].doc_freq(*term)).max().unwrap_or(0) as usize;
+        // A term only this case study has says nothing about others, and
+        // one in most case studies barely tells them apart while costing
+        // the most to score.
+        if doc_freq > 1 && doc_freq * 2 <= total {
+            weighted.push((*frequency as f32 * idf(doc_freq as u64, total as u64), *term));
+        }
+    }
+    // Term ids follow term order, so ties go to the first term.
+    weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    weighted.truncate(MAX_TERMS);
+    let best = weighted.first().map_or(1.0, |w| w.0);
+    weighted.into_iter().map(|(weight, term)| (term, weight / best)).collect()
 }

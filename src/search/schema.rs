@@ -2,7 +2,9 @@
 //! are analysed and boosted, and which are filters.
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
-use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
 
 /// The analyzer of every searched field: tantivy's `en_stem` pipeline,
 /// registered under our own name so a change of tantivy's default cannot
@@ -54,6 +56,17 @@ pub fn schema() -> (Schema, Fields) {
 /// The analyzer for searched text, at index time and query time alike.
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The filters of [`analyzer`] on their own, for one token at a time: the
+/// build's analysis tokenizes with tantivy's `SimpleTokenizer` and runs
+/// each distinct token through these once (see `inverted`).
+pub fn token_filters() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))

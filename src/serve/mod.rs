@@ -133,7 +133,6 @@ impl Session {
             output: served.clone(),
             drafts: options.drafts,
             base_url: Some(url.clone()),
-            search_cache: false,
         };
         let builder = Builder::new(build_options, folder.clone(), status_sender, session_id);
         banner(&url, &served, &watch.method, local.ip(), options.drafts);

@@ -7,7 +7,12 @@
 //! very objects `practicebank search --json` prints.
 
 use practicebank::corpus::{write_site, CorpusOptions};
+use practicebank::search::inverted::Inverted;
 use practicebank::search::query::{self, Filters, Hit};
+use practicebank::search::SearchIndex;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::DocSet;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
@@ -38,6 +43,74 @@ fn assert_same_ranking(query: &str, ours: &[Hit], reference: &[Hit], top: usize)
         }
         i = j;
     }
+}
+
+/// The build's own inverted index holds exactly what tantivy's segment
+/// holds: the same terms in each field, the same postings and term
+/// frequencies, the same fieldnorm ids and token counts.
+fn assert_inverted_is_tantivys(site: &practicebank::model::Site, index: &SearchIndex) {
+    let published: Vec<_> = site.case_studies.iter().filter(|c| !c.draft).collect();
+    let inverted = Inverted::build(&published);
+    assert_eq!(inverted.docs, index.docs);
+    let searcher = index.index.reader().unwrap().searcher();
+    let segment = searcher.segment_reader(0);
+    for (field_index, ours) in inverted.fields.iter().enumerate() {
+        let field = index.fields.searched_field(field_index);
+        let inverted_index = segment.inverted_index(field).unwrap();
+        let norms = segment.get_fieldnorms_reader(field).unwrap();
+        assert_eq!(ours.total_tokens, inverted_index.total_num_tokens(), "field {field_index}");
+        let their_norms: Vec<u8> = (0..segment.max_doc()).map(|d| norms.fieldnorm_id(d)).collect();
+        assert_eq!(ours.norm_ids, their_norms, "fieldnorm ids of field {field_index}");
+        let mut stream = inverted_index.terms().stream().unwrap();
+        let mut their_terms = 0;
+        while stream.advance() {
+            their_terms += 1;
+            let term = std::str::from_utf8(stream.key()).unwrap();
+            let id = inverted.term_id(term).unwrap_or_else(|| panic!("{term:?} missing from field {field_index}"));
+            let mut postings =
+                inverted_index.read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs).unwrap();
+            let (mut docs, mut freqs) = (Vec::new(), Vec::new());
+            while postings.doc() != tantivy::TERMINATED {
+                docs.push(postings.doc());
+                freqs.push(postings.term_freq());
+                postings.advance();
+            }
+            assert_eq!(ours.postings(id), (docs.as_slice(), freqs.as_slice()), "{term:?} in field {field_index}");
+        }
+        let our_terms = (0..inverted.terms.len() as u32).filter(|t| ours.doc_freq(*t) > 0).count();
+        assert_eq!(our_terms, their_terms, "terms of field {field_index}");
+    }
+}
+
+/// The same on text full of what tokenizers get wrong: case, accents,
+/// scripts without spaces, apostrophes and underscores, tokens either side
+/// of the 40-byte limit, and the same word written many ways.
+#[test]
+fn inverted_index_matches_tantivy_on_awkward_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let site_dir = dir.path().join("site");
+    write_site(&site_dir, CorpusOptions { count: 40, seed: 3, words: 60 }).unwrap();
+    let awkward = [
+        "Straße STRASSE straße café CAFÉ cafe\u{301} naïve ΟΔΟΣ οδος Σίσυφος İstanbul",
+        "東京都 日本語のテキスト don't care_leavers O'Neill's 2021-22 £1,000",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "éééééééééééééééééééé ééééééééééééééééééé housing Housing HOUSING housed houses",
+        "universities university universal organisation organization emergencies emergency",
+    ];
+    let folder = site_dir.join("content/case-studies");
+    let mut files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for (i, file) in files.iter().enumerate() {
+        let mut text = std::fs::read_to_string(file).unwrap();
+        for line in awkward.iter().cycle().skip(i).take(1 + i % 4) {
+            text.push_str(&format!("\n{line}\n"));
+        }
+        std::fs::write(file, text).unwrap();
+    }
+    let sources = practicebank::load::load(&site_dir).unwrap();
+    let site = practicebank::validate::validate(&sources).unwrap();
+    let index = practicebank::search::index(&site, false, None).unwrap();
+    assert_inverted_is_tantivys(&site, &index);
 }
 
 /// Queries drawn from the corpus (common and rare words, alone and
@@ -102,6 +175,7 @@ fn rust_and_browser_client_rank_like_tantivy() {
     let sources = practicebank::load::load(&site_dir).unwrap();
     let site = practicebank::validate::validate(&sources).unwrap();
     let index = practicebank::search::index(&site, false, None).unwrap();
+    assert_inverted_is_tantivys(&site, &index);
     let themes = ["housing", "celebration", "participation", "education"];
     let mut cases = Vec::new();
     for (i, query) in queries(&index).iter().enumerate() {
