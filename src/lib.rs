@@ -139,52 +139,87 @@ pub struct Reuse {
     searchable: search::Searchable,
 }
 
-/// Builds the site: load, validate, render, write.
+/// Builds the site: load, validate, index, render, write. Files are
+/// written to a staging folder as they are rendered and swapped in whole
+/// at the end; on failure the staging folder is removed and the previous
+/// output is untouched.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildFailure> {
-    let generated = generate(options, progress, None)?;
+    let output_failure = |d| BuildFailure { diagnostics: vec![d], site_invalid: true, sources: None };
+    let staging = write::Staging::open(&options.output, &options.root).map_err(output_failure)?;
+    let (case_studies, _) = pipeline(options, progress, None, &staging, false)?;
     progress.stage("writing", 0);
-    let written = write::write(&generated.files, &options.output, &options.root).map_err(|d| BuildFailure {
-        diagnostics: vec![d],
-        site_invalid: true,
-        sources: None,
-    })?;
-    Ok(BuildReport { case_studies: generated.case_studies, written })
+    let written = staging.finish().map_err(output_failure)?;
+    Ok(BuildReport { case_studies, written })
 }
 
 /// Builds the site in memory: load, validate, index, render; writes
-/// nothing. With `previous` (the last build of the
-/// same site), the search stage is skipped when the validated site is
-/// unchanged, as after an edit to a template: its result is a function of
-/// the site alone, so the files are the same as a full build's.
+/// nothing. With `previous` (the last build of the same site), the search
+/// stage is skipped when the validated site is unchanged, as after an edit
+/// to a template: its result is a function of the site alone, so the files
+/// are the same as a full build's.
 pub fn generate(
     options: &BuildOptions,
     progress: &dyn Progress,
     previous: Option<&Reuse>,
 ) -> Result<Generated, BuildFailure> {
-    let fail = |diagnostics: Vec<Diagnostic>, site_invalid: bool, sources: Option<&load::Sources>| BuildFailure {
+    let collected = output::Collect::default();
+    let (case_studies, reuse) = pipeline(options, progress, previous, &collected, true)?;
+    let reuse = reuse.expect("asked to keep what the next build may reuse");
+    Ok(Generated { files: collected.into_files(), case_studies, reuse })
+}
+
+/// The stages from load to render, handing files to `sink`. Returns how
+/// many case studies were published and, if `keep`, what the next build
+/// may reuse (otherwise the search files are dropped once written).
+fn pipeline(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    previous: Option<&Reuse>,
+    sink: &dyn output::Sink,
+    keep: bool,
+) -> Result<(usize, Option<Reuse>), BuildFailure> {
+    progress.stage("reading", 0);
+    let sources = load::load(&options.root).map_err(|d| BuildFailure {
+        diagnostics: vec![d],
+        site_invalid: true,
+        sources: None,
+    })?;
+    progress.stage("checking", 0);
+    let mut site = validate::validate(&sources).map_err(|e| BuildFailure {
+        diagnostics: e.diagnostics,
+        site_invalid: e.config,
+        sources: Some(sources.clone()),
+    })?;
+    // The sources are as large as the site; past validation they are only
+    // needed to show the lines of later problems, and are read again then.
+    drop(sources);
+    let fail = |diagnostics: Vec<Diagnostic>, site_invalid: bool| BuildFailure {
         diagnostics,
         site_invalid,
-        sources: sources.cloned(),
+        sources: load::load(&options.root).ok(),
     };
-    progress.stage("reading", 0);
-    let sources = load::load(&options.root).map_err(|d| fail(vec![d], true, None))?;
-    progress.stage("checking", 0);
-    let mut site = validate::validate(&sources).map_err(|e| fail(e.diagnostics, e.config, Some(&sources)))?;
     if let Some(base_url) = &options.base_url {
         site.config.base_url.clone_from(base_url);
     }
-    let templates =
-        render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true, Some(&sources)))?;
+    let templates = render::Templates::load(&site.root, &site.config.theme).map_err(|d| fail(d, true))?;
     progress.stage("indexing", 0);
-    let searchable = match previous.filter(|p| p.drafts == options.drafts && p.site == site) {
+    let mut searchable = match previous.filter(|p| p.drafts == options.drafts && p.site == site) {
         Some(previous) => previous.searchable.clone(),
         None => search::build(&site, options.drafts),
     };
+    for file in &searchable.files {
+        sink.put(file).map_err(|d| fail(vec![d], true))?;
+    }
+    if !keep {
+        searchable.files = Vec::new();
+    }
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };
-    let mut files = render::render(&site, &templates, render_options, &searchable.related, progress)
-        .map_err(|d| fail(d, false, Some(&sources)))?;
-    files.extend(searchable.files.iter().cloned());
+    render::render(&site, &templates, render_options, &searchable.related, progress, sink).map_err(|d| {
+        // Content problems, unless the output could not be written.
+        let output = d.iter().any(|d| d.code == "output");
+        fail(d, output)
+    })?;
     let case_studies = site.case_studies.iter().filter(|c| options.drafts || !c.draft).count();
-    Ok(Generated { files, case_studies, reuse: Reuse { site, drafts: options.drafts, searchable } })
+    Ok((case_studies, keep.then_some(Reuse { site, drafts: options.drafts, searchable })))
 }

@@ -1,6 +1,7 @@
 //! Stage 5, write: the only stage that writes the site to disk.
 //!
-//! Files go into a staging folder beside the output, which then replaces
+//! Files go into a staging folder beside the output as they are rendered
+//! (so a build never holds the whole site in memory), which then replaces
 //! the output in two renames. A build that fails at any point before the
 //! swap removes its staging folder and leaves the previous output whole.
 //! The output folder is refused when it is (or holds) the site, `content/`,
@@ -9,10 +10,13 @@
 //! anyone's work.
 
 use crate::diagnostic::Diagnostic;
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile, Sink};
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 /// The file practicebank leaves in every output folder it writes.
 pub const MARKER: &str = ".practicebank-output";
@@ -25,74 +29,129 @@ pub struct WriteReport {
     pub bytes: u64,
 }
 
-/// Writes `files` to `out_dir`, replacing what was there.
-pub fn write(files: &[OutputFile], out_dir: &Path, site_root: &Path) -> Result<WriteReport, Diagnostic> {
-    let out_dir = absolute(out_dir).map_err(|e| error(out_dir, format!("cannot find the output folder: {e}")))?;
-    check_output_folder(&out_dir, site_root)?;
-    let parent = out_dir.parent().ok_or_else(|| error(&out_dir, "the output folder has no parent folder".into()))?;
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    fs::create_dir_all(parent).map_err(|e| error(parent, format!("cannot create the folder: {e}")))?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let report = match write_all(files, &staging) {
-        Ok(report) => report,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(error(&out_dir, format!("cannot write the site ({e}); the previous output is unchanged")));
-        }
-    };
-    let had_output = out_dir.exists();
-    if had_output {
-        if let Err(e) = fs::rename(&out_dir, &old) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(error(&out_dir, format!("cannot move the previous output aside ({e}); it is unchanged")));
-        }
-    }
-    if let Err(e) = fs::rename(&staging, &out_dir) {
-        // Put the previous output back so the site is never left half-built.
-        let restored = !had_output || fs::rename(&old, &out_dir).is_ok();
-        let _ = fs::remove_dir_all(&staging);
-        let state = if restored { "the previous output is unchanged" } else { "the previous output is kept beside it" };
-        return Err(error(&out_dir, format!("cannot put the new site in place ({e}); {state}")));
-    }
-    if had_output {
-        // The new site is in place; an old copy left behind is only clutter.
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(report)
+/// A new output folder being written beside the old one. Files go in as
+/// the render stage makes them (from any thread); [`Staging::finish`] swaps
+/// it in for the output. Dropped unfinished, it removes itself, and the
+/// previous output is untouched.
+pub struct Staging {
+    out_dir: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    /// Folders already made, so each is made once.
+    made: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    pages: AtomicUsize,
+    bytes: AtomicU64,
+    finished: bool,
 }
 
-fn write_all(files: &[OutputFile], staging: &Path) -> io::Result<WriteReport> {
-    if staging.exists() {
-        fs::remove_dir_all(staging)?;
+impl Staging {
+    /// Checks that `out_dir` may be replaced and makes an empty staging
+    /// folder beside it.
+    pub fn open(out_dir: &Path, site_root: &Path) -> Result<Staging, Diagnostic> {
+        let out_dir = absolute(out_dir).map_err(|e| error(out_dir, format!("cannot find the output folder: {e}")))?;
+        check_output_folder(&out_dir, site_root)?;
+        let parent =
+            out_dir.parent().ok_or_else(|| error(&out_dir, "the output folder has no parent folder".into()))?;
+        let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        fs::create_dir_all(parent).map_err(|e| error(parent, format!("cannot create the folder: {e}")))?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        let fresh = || -> io::Result<()> {
+            if staging.exists() {
+                fs::remove_dir_all(&staging)?;
+            }
+            fs::create_dir_all(&staging)
+        };
+        fresh().map_err(|e| error(&staging, format!("cannot create the staging folder: {e}")))?;
+        Ok(Staging {
+            out_dir,
+            staging,
+            old,
+            made: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            pages: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            finished: false,
+        })
     }
-    fs::create_dir_all(staging)?;
-    let mut report = WriteReport { files: 0, pages: 0, bytes: 0 };
-    let mut made = std::collections::BTreeSet::new();
-    for file in files {
-        let path = staging.join(&file.path);
+
+    /// Puts the staged site in place of the output.
+    pub fn finish(mut self) -> Result<WriteReport, Diagnostic> {
+        self.finished = true;
+        let (out_dir, staging, old) = (&self.out_dir, &self.staging, &self.old);
+        let marked = fs::write(
+            staging.join(MARKER),
+            "This folder is written by practicebank build and replaced whole on every build.\n",
+        );
+        if let Err(e) = marked {
+            let _ = fs::remove_dir_all(staging);
+            return Err(error(out_dir, format!("cannot write the site ({e}); the previous output is unchanged")));
+        }
+        let had_output = out_dir.exists();
+        if had_output {
+            if let Err(e) = fs::rename(out_dir, old) {
+                let _ = fs::remove_dir_all(staging);
+                return Err(error(out_dir, format!("cannot move the previous output aside ({e}); it is unchanged")));
+            }
+        }
+        if let Err(e) = fs::rename(staging, out_dir) {
+            // Put the previous output back so the site is never left half-built.
+            let restored = !had_output || fs::rename(old, out_dir).is_ok();
+            let _ = fs::remove_dir_all(staging);
+            let state =
+                if restored { "the previous output is unchanged" } else { "the previous output is kept beside it" };
+            return Err(error(out_dir, format!("cannot put the new site in place ({e}); {state}")));
+        }
+        if had_output {
+            // The new site is in place; an old copy left behind is only clutter.
+            let _ = fs::remove_dir_all(old);
+        }
+        Ok(WriteReport {
+            files: self.files.load(Ordering::Relaxed),
+            pages: self.pages.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+
+    fn put_file(&self, file: &OutputFile) -> io::Result<()> {
+        let path = self.staging.join(&file.path);
         if let Some(dir) = path.parent() {
-            if made.insert(dir.to_path_buf()) {
+            let new = self.made.lock().unwrap_or_else(PoisonError::into_inner).insert(dir.to_path_buf());
+            if new {
                 fs::create_dir_all(dir)?;
             }
         }
-        report.bytes += match &file.contents {
+        let bytes = match &file.contents {
             Contents::Bytes(bytes) => {
                 fs::write(&path, bytes)?;
                 bytes.len() as u64
             }
             Contents::Copy(from) => fs::copy(from, &path)?,
         };
-        report.files += 1;
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
         if file.path.ends_with(".html") {
-            report.pages += 1;
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        self.put_file(file).map_err(|e| {
+            error(&self.out_dir, format!("cannot write `{}` ({e}); the previous output is unchanged", file.path))
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.staging);
         }
     }
-    fs::write(
-        staging.join(MARKER),
-        "This folder is written by practicebank build and replaced whole on every build.\n",
-    )?;
-    Ok(report)
 }
 
 /// Refuses output folders whose replacement would destroy something.
@@ -159,6 +218,14 @@ fn error(path: &Path, message: String) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn write(files: &[OutputFile], out_dir: &Path, site_root: &Path) -> Result<WriteReport, Diagnostic> {
+        let staging = Staging::open(out_dir, site_root)?;
+        for file in files {
+            staging.put(file)?;
+        }
+        staging.finish()
+    }
 
     fn site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

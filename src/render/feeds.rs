@@ -76,18 +76,14 @@ fn feed<'a>(
     OutputFile::bytes(path, xml)
 }
 
-/// The sitemap of every HTML page in `files` (not the 404 page).
-pub fn sitemap(published: &Published<'_>, files: &[OutputFile]) -> OutputFile {
+/// The sitemap of the pages among `paths` (sorted): every `index.html`,
+/// so not the 404 page.
+pub fn sitemap(published: &Published<'_>, paths: &[String]) -> OutputFile {
     let base = &published.site.config.base_url;
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut pages: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.strip_suffix("index.html"))
-        .filter(|p| p.is_empty() || p.ends_with('/'))
-        .collect();
-    pages.sort_unstable();
+    let pages = paths.iter().filter_map(|p| p.strip_suffix("index.html")).filter(|p| p.is_empty() || p.ends_with('/'));
     for page in pages {
         let _ = write!(xml, "  <url><loc>{}</loc>", escape(&format!("{base}{page}")));
         let slug = page.strip_prefix("case-studies/").and_then(|s| s.strip_suffix('/'));

@@ -1,7 +1,8 @@
 //! Stage 3, render: a valid [`Site`] becomes the files of the published
-//! site, as [`OutputFile`]s in memory.
+//! site, handed to a [`Sink`] as they are made (the write stage's staging
+//! folder, or memory), so the whole site is never held at once.
 //!
-//! Pure apart from reading the theme (see [`theme`]): it writes nothing.
+//! Reads nothing but the theme (see [`theme`]).
 //! Pages are rendered from view structs ([`views`]) with tera, in parallel;
 //! feeds, the sitemap and open data are written directly. Links between
 //! case studies are resolved here, and a broken one is a diagnostic with
@@ -18,9 +19,10 @@ pub use theme::Templates;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{CaseStudy, Site};
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use crate::Progress;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, PoisonError};
 
 /// What to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -55,32 +57,52 @@ pub fn render(
     options: RenderOptions,
     related: &BTreeMap<String, Vec<String>>,
     progress: &dyn Progress,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let published = Published::new(site, options);
-    let mut files = pages::render_pages(&published, templates, related, progress)?;
-    files.push(feeds::sitemap(&published, &files));
-    files.push(feeds::robots(&published));
+    let recorded = Recorded { sink, paths: Mutex::new(Vec::new()) };
+    pages::render_pages(&published, templates, related, progress, &recorded)?;
+    let mut paths = recorded.paths.into_inner().unwrap_or_else(PoisonError::into_inner);
+    paths.sort_unstable();
+    let mut files = vec![feeds::sitemap(&published, &paths), feeds::robots(&published)];
     files.extend(feeds::feeds(&published));
     files.extend(data::open_data(&published));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut seen = BTreeSet::new();
-    let mut clashes: Vec<Diagnostic> = files
-        .iter()
-        .filter(|f| !seen.insert(f.path.as_str()))
-        .map(|f| {
+    paths.extend(files.iter().map(|f| f.path.clone()));
+    for file in &files {
+        sink.put(file).map_err(|d| vec![d])?;
+    }
+    paths.sort_unstable();
+    let mut clashes: Vec<Diagnostic> = paths
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| {
             Diagnostic::file_error(
                 crate::load::CONTENT_DIR,
                 "output-clash",
-                format!("two files would be written to `{}`", f.path),
+                format!("two files would be written to `{}`", pair[0]),
             )
             .with_help("rename the resource file so it does not clash with a page (such as `index.html`)")
         })
         .collect();
     if clashes.is_empty() {
-        Ok(files)
+        Ok(())
     } else {
         diagnostic::sort(&mut clashes);
         Err(clashes)
+    }
+}
+
+/// Passes files on, noting their paths (for the sitemap, and to find two
+/// files with the same path).
+struct Recorded<'a> {
+    sink: &'a dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl Sink for Recorded<'_> {
+    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        self.paths.lock().unwrap_or_else(PoisonError::into_inner).push(file.path.clone());
+        self.sink.put(file)
     }
 }
 

@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Pos};
 use crate::hash::hashed_name;
 use crate::markdown::{Resolved, Sanitiser};
 use crate::model::{CaseStudy, Markdown, ResourceTarget};
-use crate::output::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile, Sink};
 use crate::Progress;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,7 +34,8 @@ pub fn render_pages(
     templates: &Templates,
     related: &BTreeMap<String, Vec<String>>,
     progress: &dyn Progress,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    sink: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
     let mut files = Vec::new();
     let mut names = BTreeMap::new();
     for (name, bytes) in &templates.statics {
@@ -72,22 +73,18 @@ pub fn render_pages(
     };
     let renderer = Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related };
 
-    let case_studies: Vec<Result<Vec<OutputFile>, Vec<Diagnostic>>> = published
+    let problems: Vec<Diagnostic> = published
         .newest_first
         .par_iter()
-        .map(|c| {
-            let pages = renderer.case_study(c);
+        .flat_map_iter(|c| {
+            let problems = match renderer.case_study(c) {
+                Ok(pages) => pages.iter().filter_map(|page| sink.put(page).err()).collect(),
+                Err(problems) => problems,
+            };
             progress.step();
-            pages
+            problems
         })
         .collect();
-    let mut problems = Vec::new();
-    for result in case_studies {
-        match result {
-            Ok(pages) => files.extend(pages),
-            Err(p) => problems.extend(p),
-        }
-    }
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -99,7 +96,7 @@ pub fn render_pages(
     files.extend(single(renderer.survey_listings())?);
     files.extend(single(renderer.simple("search.html", "search/", "Search case studies", "search"))?);
     files.extend(single(renderer.simple("404.html", "404.html", "Page not found", ""))?);
-    Ok(files)
+    files.iter().try_for_each(|file| sink.put(file)).map_err(|d| vec![d])
 }
 
 impl Renderer<'_> {

@@ -8,21 +8,22 @@
 //! code, so the export scores like tantivy to the bit; the tests compare it
 //! with a tantivy index of the same site, posting by posting. Building it
 //! costs a fraction of a tantivy index (no segment files, no serialising)
-//! and runs on every core: case studies are analysed in chunks, each with
-//! its own vocabulary, so a word is lowercased and stemmed once per chunk
-//! rather than at every occurrence, then the chunks are merged in doc order.
+//! and runs on every core: each distinct token is filtered and stemmed once
+//! for the whole site (not at every occurrence), then case studies are
+//! analysed in chunks in parallel and the chunks merged in doc order.
 
 use super::index::{doc_info, plain_fields, DocInfo};
 use super::schema::{self, SEARCHED};
 use crate::model::CaseStudy;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 
-/// Case studies per unit of parallel work: large enough that a chunk's
-/// vocabulary saves most stemming, small enough to share among cores.
+/// Case studies per unit of parallel work.
 const CHUNK: usize = 256;
+/// Case studies analysed together: their plain text is in memory at once.
+const BATCH: usize = 4096;
 
 /// The index of why, what and impact in [`SEARCHED`]: the fields that
 /// describe a case study for related ones.
@@ -78,9 +79,25 @@ impl FieldIndex {
 impl Inverted {
     /// Analyses and inverts `case_studies`; doc ids follow their order.
     pub fn build(case_studies: &[&CaseStudy]) -> Inverted {
-        let chunks: Vec<Chunk> =
-            case_studies.par_chunks(CHUNK).map_init(Analysis::new, |analysis, chunk| analysis.chunk(chunk)).collect();
-        merge(chunks, case_studies.len())
+        let mut vocabulary = Vocabulary::default();
+        let mut merged = Merged::default();
+        // A batch at a time, so the plain text and analysed chunks of only
+        // one batch are in memory at once.
+        for batch in case_studies.chunks(BATCH) {
+            let plain: Vec<[String; 7]> = batch.par_iter().map(|c| plain_fields(c)).collect();
+            vocabulary.learn(&plain);
+            let chunks: Vec<Chunk> = plain
+                .par_chunks(CHUNK)
+                .zip(batch.par_chunks(CHUNK))
+                .map_init(SimpleTokenizer::default, |tokenizer, (plain, docs)| {
+                    analyse(&vocabulary, tokenizer, plain, docs)
+                })
+                .collect();
+            for chunk in chunks {
+                merged.add(chunk, &mut vocabulary);
+            }
+        }
+        merged.finish(vocabulary)
     }
 
     /// A term's id, if any field holds it.
@@ -89,102 +106,64 @@ impl Inverted {
     }
 }
 
-/// Turns text into term ids of one chunk's vocabulary, remembering what
-/// each distinct token became.
-struct Analysis {
-    tokenizer: SimpleTokenizer,
-    /// tantivy's filters after the tokenizer, applied to one token at a time.
-    filters: TextAnalyzer,
-}
-
-/// One chunk of case studies, analysed, with term ids local to it.
-struct Chunk {
-    /// Local term id to term.
+/// Every distinct token seen (as written) and the term tantivy's filters
+/// make of it, so each is filtered and stemmed once for the whole site.
+/// Terms have provisional ids in order of first sight until
+/// [`Merged::finish`] sorts them.
+#[derive(Default)]
+struct Vocabulary {
+    /// Token to its id.
+    ids: FxHashMap<String, u32>,
+    /// By token id: the token and its term (none when the filters drop it).
+    tokens: Vec<(String, Option<u32>)>,
+    /// How often each token occurred, by token id.
+    counts: Vec<u64>,
+    term_ids: FxHashMap<String, u32>,
     terms: Vec<String>,
-    /// Every distinct token seen (as written), its term and how often.
-    tokens: Vec<(String, u32, u32)>,
-    /// Per field: `(local term, doc, term frequency)`, in doc order.
-    postings: Vec<Vec<(u32, u32, u32)>>,
-    /// Per field, each doc's token count.
-    lengths: Vec<Vec<u32>>,
-    described: Vec<Vec<(u32, u32)>>,
-    docs: Vec<DocInfo>,
 }
 
-impl Analysis {
-    fn new() -> Analysis {
-        Analysis { tokenizer: SimpleTokenizer::default(), filters: schema::token_filters() }
-    }
-
-    fn chunk(&mut self, case_studies: &[&CaseStudy]) -> Chunk {
-        let mut vocabulary: HashMap<String, usize> = HashMap::new();
-        let mut tokens: Vec<(String, Option<u32>, u32)> = Vec::new();
-        let mut term_ids: HashMap<String, u32> = HashMap::new();
-        let mut terms: Vec<String> = Vec::new();
-        let mut chunk = Chunk {
-            terms: Vec::new(),
-            tokens: Vec::new(),
-            postings: vec![Vec::new(); SEARCHED.len()],
-            lengths: vec![Vec::with_capacity(case_studies.len()); SEARCHED.len()],
-            described: Vec::with_capacity(case_studies.len()),
-            docs: Vec::with_capacity(case_studies.len()),
-        };
-        // Term frequencies of the current field, by local term id, with the
-        // ids touched so clearing costs only what was used.
-        let mut counts: Vec<u32> = Vec::new();
-        let mut touched: Vec<u32> = Vec::new();
-        let mut described: HashMap<u32, u32> = HashMap::new();
-        for (doc, case_study) in case_studies.iter().enumerate() {
-            let plain = plain_fields(case_study);
-            for (field, text) in plain.iter().enumerate() {
-                let mut length = 0;
-                let mut stream = self.tokenizer.token_stream(text);
-                let filters = &mut self.filters;
-                while stream.advance() {
-                    let raw = stream.token().text.as_str();
-                    let slot = match vocabulary.get(raw) {
-                        Some(slot) => *slot,
-                        None => {
-                            let term = filter(filters, raw).map(|term| {
-                                let next = terms.len() as u32;
-                                *term_ids.entry(term).or_insert_with_key(|term| {
-                                    terms.push(term.clone());
-                                    next
-                                })
-                            });
-                            tokens.push((raw.to_string(), term, 0));
-                            vocabulary.insert(raw.to_string(), tokens.len() - 1);
-                            tokens.len() - 1
+impl Vocabulary {
+    /// Adds the tokens of `plain` not seen before, filtering them in
+    /// parallel.
+    fn learn(&mut self, plain: &[[String; 7]]) {
+        let known = &self.ids;
+        let mut new: Vec<String> = plain
+            .par_chunks(CHUNK)
+            .map_init(SimpleTokenizer::default, |tokenizer, docs| {
+                let mut new: FxHashSet<String> = FxHashSet::default();
+                for text in docs.iter().flatten() {
+                    let mut stream = tokenizer.token_stream(text);
+                    while stream.advance() {
+                        let raw = stream.token().text.as_str();
+                        if !known.contains_key(raw) && !new.contains(raw) {
+                            new.insert(raw.to_string());
                         }
-                    };
-                    tokens[slot].2 += 1;
-                    let Some(term) = tokens[slot].1 else { continue };
-                    length += 1;
-                    if counts.len() <= term as usize {
-                        counts.resize(terms.len(), 0);
-                    }
-                    if counts[term as usize] == 0 {
-                        touched.push(term);
-                    }
-                    counts[term as usize] += 1;
-                }
-                chunk.lengths[field].push(length);
-                for term in touched.drain(..) {
-                    let frequency = std::mem::take(&mut counts[term as usize]);
-                    chunk.postings[field].push((term, doc as u32, frequency));
-                    if DESCRIBING.contains(&field) {
-                        *described.entry(term).or_default() += frequency;
                     }
                 }
-            }
-            let mut terms_of_doc: Vec<(u32, u32)> = described.drain().collect();
-            terms_of_doc.sort_unstable();
-            chunk.described.push(terms_of_doc);
-            chunk.docs.push(doc_info(case_study, &plain));
+                new
+            })
+            .reduce(FxHashSet::default, |mut a, b| {
+                a.extend(b);
+                a
+            })
+            .into_iter()
+            .collect();
+        // Sorted, so provisional ids (and so nothing) depend on hash order.
+        new.par_sort_unstable();
+        let filtered: Vec<Option<String>> =
+            new.par_iter().map_init(schema::token_filters, |filters, raw| filter(filters, raw)).collect();
+        for (raw, term) in new.into_iter().zip(filtered) {
+            let term = term.map(|term| {
+                let next = self.terms.len() as u32;
+                *self.term_ids.entry(term).or_insert_with_key(|term| {
+                    self.terms.push(term.clone());
+                    next
+                })
+            });
+            self.ids.insert(raw.clone(), self.tokens.len() as u32);
+            self.tokens.push((raw, term));
         }
-        chunk.terms = terms;
-        chunk.tokens = tokens.into_iter().filter_map(|(raw, term, count)| Some((raw, term?, count))).collect();
-        chunk
+        self.counts.resize(self.tokens.len(), 0);
     }
 }
 
@@ -196,103 +175,165 @@ fn filter(filters: &mut TextAnalyzer, raw: &str) -> Option<String> {
     term
 }
 
-/// Joins the chunks in doc order under one vocabulary in byte order.
-fn merge(chunks: Vec<Chunk>, doc_count: usize) -> Inverted {
-    // Terms get provisional ids in order of first sight, then are sorted.
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut terms: Vec<String> = Vec::new();
-    let mut postings: Vec<Vec<Vec<(u32, u32)>>> = vec![Vec::new(); SEARCHED.len()];
-    let mut surface_counts: Vec<HashMap<String, u32>> = Vec::new();
-    let mut lengths: Vec<Vec<u32>> = vec![Vec::with_capacity(doc_count); SEARCHED.len()];
-    let mut described = Vec::with_capacity(doc_count);
-    let mut docs = Vec::with_capacity(doc_count);
-    let mut first_doc = 0u32;
-    for chunk in chunks {
-        let global: Vec<u32> = chunk
-            .terms
-            .into_iter()
-            .map(|term| {
-                let next = terms.len() as u32;
-                *ids.entry(term).or_insert_with_key(|term| {
-                    terms.push(term.clone());
-                    next
-                })
-            })
-            .collect();
-        surface_counts.resize_with(terms.len(), HashMap::new);
-        for field in &mut postings {
-            field.resize_with(terms.len(), Vec::new);
+/// One chunk of case studies, analysed with the vocabulary's ids.
+struct Chunk {
+    /// How often each token occurred, by token id (sparse).
+    token_counts: Vec<(u32, u32)>,
+    /// Per field: `(term, doc in chunk, term frequency)`, in doc order.
+    postings: Vec<Vec<(u32, u32, u32)>>,
+    /// Per field, each doc's token count.
+    lengths: Vec<Vec<u32>>,
+    described: Vec<Vec<(u32, u32)>>,
+    docs: Vec<DocInfo>,
+}
+
+fn analyse(
+    vocabulary: &Vocabulary,
+    tokenizer: &mut SimpleTokenizer,
+    plain: &[[String; 7]],
+    case_studies: &[&CaseStudy],
+) -> Chunk {
+    let mut chunk = Chunk {
+        token_counts: Vec::new(),
+        postings: vec![Vec::new(); SEARCHED.len()],
+        lengths: vec![Vec::with_capacity(plain.len()); SEARCHED.len()],
+        described: Vec::with_capacity(plain.len()),
+        docs: Vec::with_capacity(plain.len()),
+    };
+    let mut token_counts: Vec<u32> = vec![0; vocabulary.tokens.len()];
+    // Term frequencies of the current field, by term id, with the ids
+    // touched so clearing costs only what was used.
+    let mut counts: Vec<u32> = vec![0; vocabulary.terms.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut described: FxHashMap<u32, u32> = FxHashMap::default();
+    for (doc, (fields, case_study)) in plain.iter().zip(case_studies).enumerate() {
+        for (field, text) in fields.iter().enumerate() {
+            let mut length = 0;
+            let mut stream = tokenizer.token_stream(text);
+            while stream.advance() {
+                let token = vocabulary.ids[stream.token().text.as_str()];
+                token_counts[token as usize] += 1;
+                let Some(term) = vocabulary.tokens[token as usize].1 else { continue };
+                length += 1;
+                if counts[term as usize] == 0 {
+                    touched.push(term);
+                }
+                counts[term as usize] += 1;
+            }
+            chunk.lengths[field].push(length);
+            for term in touched.drain(..) {
+                let frequency = std::mem::take(&mut counts[term as usize]);
+                chunk.postings[field].push((term, doc as u32, frequency));
+                if DESCRIBING.contains(&field) {
+                    *described.entry(term).or_default() += frequency;
+                }
+            }
         }
-        for (raw, term, count) in chunk.tokens {
-            let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
-            *surface_counts[global[term as usize] as usize].entry(lower).or_default() += count;
+        chunk.described.push(described.drain().collect());
+        chunk.docs.push(doc_info(case_study, fields));
+    }
+    chunk.token_counts =
+        token_counts.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(token, n)| (token as u32, n)).collect();
+    chunk
+}
+
+/// Chunks joined in doc order.
+#[derive(Default)]
+struct Merged {
+    /// Per field, per provisional term: `(doc, term frequency)`.
+    postings: Vec<Vec<Vec<(u32, u32)>>>,
+    lengths: Vec<Vec<u32>>,
+    described: Vec<Vec<(u32, u32)>>,
+    docs: Vec<DocInfo>,
+}
+
+impl Merged {
+    fn add(&mut self, chunk: Chunk, vocabulary: &mut Vocabulary) {
+        let first_doc = self.docs.len() as u32;
+        self.postings.resize_with(SEARCHED.len(), Vec::new);
+        self.lengths.resize_with(SEARCHED.len(), Vec::new);
+        for field in &mut self.postings {
+            field.resize_with(vocabulary.terms.len(), Vec::new);
+        }
+        for (token, count) in chunk.token_counts {
+            vocabulary.counts[token as usize] += u64::from(count);
         }
         for (field, entries) in chunk.postings.into_iter().enumerate() {
             for (term, doc, frequency) in entries {
-                postings[field][global[term as usize] as usize].push((first_doc + doc, frequency));
+                self.postings[field][term as usize].push((first_doc + doc, frequency));
             }
         }
         for (field, field_lengths) in chunk.lengths.into_iter().enumerate() {
-            lengths[field].extend(field_lengths);
+            self.lengths[field].extend(field_lengths);
         }
-        described.extend(chunk.described.into_iter().map(|terms_of_doc| {
-            terms_of_doc.into_iter().map(|(term, frequency)| (global[term as usize], frequency)).collect()
-        }));
-        first_doc += chunk.docs.len() as u32;
-        docs.extend(chunk.docs);
+        self.described.extend(chunk.described);
+        self.docs.extend(chunk.docs);
     }
 
-    let mut order: Vec<u32> = (0..terms.len() as u32).collect();
-    order.sort_unstable_by(|a, b| terms[*a as usize].cmp(&terms[*b as usize]));
-    let mut sorted_id = vec![0u32; terms.len()];
-    for (sorted, provisional) in order.iter().enumerate() {
-        sorted_id[*provisional as usize] = sorted as u32;
-    }
-    let fields = postings
-        .into_iter()
-        .zip(lengths)
-        .map(|(mut by_term, field_lengths)| {
-            let mut field = FieldIndex {
-                total_tokens: field_lengths.iter().map(|l| u64::from(*l)).sum(),
-                norm_ids: field_lengths.iter().map(|l| FieldNormReader::fieldnorm_to_id(*l)).collect(),
-                starts: Vec::with_capacity(terms.len() + 1),
-                doc_ids: Vec::new(),
-                term_freqs: Vec::new(),
-            };
-            field.starts.push(0);
-            for provisional in &order {
-                for (doc, frequency) in std::mem::take(&mut by_term[*provisional as usize]) {
-                    field.doc_ids.push(doc);
-                    field.term_freqs.push(frequency);
+    /// Sorts the vocabulary into byte order and lays the postings out by it.
+    fn finish(self, vocabulary: Vocabulary) -> Inverted {
+        let Merged { postings, lengths, described, docs } = self;
+        let Vocabulary { tokens, counts, terms, .. } = vocabulary;
+        let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+        order.sort_unstable_by(|a, b| terms[*a as usize].cmp(&terms[*b as usize]));
+        let mut sorted_id = vec![0u32; terms.len()];
+        for (sorted, provisional) in order.iter().enumerate() {
+            sorted_id[*provisional as usize] = sorted as u32;
+        }
+        let fields = postings
+            .into_par_iter()
+            .zip(lengths)
+            .map(|(by_term, field_lengths)| {
+                let postings_count = by_term.iter().map(Vec::len).sum();
+                let mut field = FieldIndex {
+                    total_tokens: field_lengths.iter().map(|l| u64::from(*l)).sum(),
+                    norm_ids: field_lengths.iter().map(|l| FieldNormReader::fieldnorm_to_id(*l)).collect(),
+                    starts: Vec::with_capacity(terms.len() + 1),
+                    doc_ids: Vec::with_capacity(postings_count),
+                    term_freqs: Vec::with_capacity(postings_count),
+                };
+                field.starts.push(0);
+                for provisional in &order {
+                    for (doc, frequency) in by_term.get(*provisional as usize).into_iter().flatten() {
+                        field.doc_ids.push(*doc);
+                        field.term_freqs.push(*frequency);
+                    }
+                    field.starts.push(field.doc_ids.len() as u32);
                 }
-                field.starts.push(field.doc_ids.len() as u32);
+                field
+            })
+            .collect();
+        // The surface word of a term: its most frequent lowercased token
+        // (ties: the first in code point order).
+        let mut words: Vec<FxHashMap<String, u64>> = vec![FxHashMap::default(); terms.len()];
+        for ((raw, term), count) in tokens.into_iter().zip(counts) {
+            if let Some(term) = term {
+                let lower: String = raw.chars().flat_map(char::to_lowercase).collect();
+                *words[sorted_id[term as usize] as usize].entry(lower).or_default() += count;
             }
-            field
-        })
-        .collect();
-    let surface = order
-        .iter()
-        .map(|provisional| {
-            let words = &surface_counts[*provisional as usize];
-            let best = words.iter().max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)));
-            best.map_or_else(|| terms[*provisional as usize].clone(), |(word, _)| word.clone())
-        })
-        .collect();
-    let described = described
-        .into_iter()
-        .map(|terms_of_doc: Vec<(u32, u32)>| {
-            let mut sorted: Vec<(u32, u32)> =
-                terms_of_doc.into_iter().map(|(term, frequency)| (sorted_id[term as usize], frequency)).collect();
-            sorted.sort_unstable();
-            sorted
-        })
-        .collect();
-    let mut terms_sorted: Vec<String> = Vec::with_capacity(terms.len());
-    let mut terms = terms.into_iter().map(Some).collect::<Vec<_>>();
-    for provisional in &order {
-        terms_sorted.push(terms[*provisional as usize].take().expect("each term is taken once"));
+        }
+        let mut terms: Vec<Option<String>> = terms.into_iter().map(Some).collect();
+        let terms: Vec<String> =
+            order.iter().map(|p| terms[*p as usize].take().expect("each term is taken once")).collect();
+        let surface = words
+            .into_iter()
+            .zip(&terms)
+            .map(|(words, term)| {
+                let best = words.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)));
+                best.map_or_else(|| term.clone(), |(word, _)| word)
+            })
+            .collect();
+        let described = described
+            .into_par_iter()
+            .map(|terms_of_doc| {
+                let mut sorted: Vec<(u32, u32)> =
+                    terms_of_doc.into_iter().map(|(term, frequency)| (sorted_id[term as usize], frequency)).collect();
+                sorted.sort_unstable();
+                sorted
+            })
+            .collect();
+        Inverted { terms, surface, fields, described, docs }
     }
-    Inverted { terms: terms_sorted, surface, fields, described, docs }
 }
 
 #[cfg(test)]
@@ -312,13 +353,13 @@ mod tests {
         while let Some(token) = stream.next() {
             expected.push(token.text.clone());
         }
-        let mut analysis = Analysis::new();
+        let mut filters = schema::token_filters();
         let mut ours = Vec::new();
-        let mut tokens = analysis.tokenizer.clone();
-        let mut stream = tokens.token_stream(text);
+        let mut tokenizer = SimpleTokenizer::default();
+        let mut stream = tokenizer.token_stream(text);
         while stream.advance() {
             let raw = stream.token().text.clone();
-            ours.extend(filter(&mut analysis.filters, &raw));
+            ours.extend(filter(&mut filters, &raw));
         }
         assert_eq!(ours, expected);
     }
