@@ -10,12 +10,12 @@ use practicebank::corpus::{write_site, CorpusOptions};
 use practicebank::search::inverted::Inverted;
 use practicebank::search::query::{self, Filters, Hit};
 use practicebank::search::SearchIndex;
-use tantivy::postings::Postings;
-use tantivy::schema::IndexRecordOption;
-use tantivy::DocSet;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
+use tantivy::postings::Postings;
+use tantivy::schema::IndexRecordOption;
+use tantivy::DocSet;
 
 /// Scores within 4 units in the last place of each other.
 fn close(a: f32, b: f32) -> bool {
