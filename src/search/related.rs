@@ -3,8 +3,9 @@
 //! A "more like this" of our own rather than tantivy's `MoreLikeThisQuery`,
 //! whose choice among equally good terms depends on hash order and so
 //! changes between runs. For each case study: the terms of its why, what
-//! and impact, weighted by frequency times idf, the best [`MAX_TERMS`]
-//! kept (ties by term). Every other case study scores, for each of those
+//! and impact found in more than one case study but in at most one in
+//! [`MAX_SHARE`] (two, in a small bank), weighted by frequency times idf,
+//! the best [`MAX_TERMS`] kept (ties by term). Every other case study scores, for each of those
 //! terms and each of the three fields holding it, BM25 with a term
 //! frequency of one (what matters is that it shares the term) boosted by
 //! the term's weight relative to the best; and for each shared theme,
@@ -23,6 +24,8 @@ pub const RELATED: usize = 4;
 const MAX_TERMS: usize = 12;
 /// A term must occur this often in the case study to describe it.
 const MIN_TERM_FREQUENCY: u32 = 2;
+/// A describing term is in at most one in this many case studies.
+const MAX_SHARE: usize = 10;
 /// A shared theme weighs this much times its idf.
 const THEME_BOOST: f32 = 0.5;
 const K1: f32 = 1.2;
@@ -114,9 +117,9 @@ fn describing_terms(inverted: &Inverted, doc: usize, total: usize) -> Vec<(u32, 
         }
         let doc_freq = DESCRIBING.iter().map(|f| inverted.fields[*f].doc_freq(*term)).max().unwrap_or(0) as usize;
         // A term only this case study has says nothing about others, and
-        // one in most case studies barely tells them apart while costing
-        // the most to score.
-        if doc_freq > 1 && doc_freq * 2 <= total {
+        // one in many case studies barely tells them apart (shared themes
+        // say that better) while costing the most to score.
+        if doc_freq > 1 && doc_freq <= (total / MAX_SHARE).max(2) {
             weighted.push((*frequency as f32 * idf(doc_freq as u64, total as u64), *term));
         }
     }
