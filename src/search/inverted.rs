@@ -13,6 +13,7 @@
 //! analysed in chunks in parallel and the chunks merged in doc order.
 
 use super::index::{doc_info, plain_fields, DocInfo};
+use super::related::MIN_TERM_FREQUENCY;
 use super::schema::{self, SEARCHED};
 use crate::model::CaseStudy;
 use rayon::prelude::*;
@@ -23,7 +24,7 @@ use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 /// Case studies per unit of parallel work.
 const CHUNK: usize = 256;
 /// Case studies analysed together: their plain text is in memory at once.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// The index of why, what and impact in [`SEARCHED`]: the fields that
 /// describe a case study for related ones.
@@ -40,7 +41,8 @@ pub struct Inverted {
     /// One per searched field, in [`SEARCHED`] order.
     pub fields: Vec<FieldIndex>,
     /// For each doc, the terms of its why, what and impact with their
-    /// summed frequencies, by term id.
+    /// summed frequencies, by term id: those frequent enough to describe
+    /// it for related case studies.
     pub described: Vec<Vec<(u32, u32)>>,
     /// Display data, by doc id.
     pub docs: Vec<DocInfo>,
@@ -229,7 +231,7 @@ fn analyse(
                 }
             }
         }
-        chunk.described.push(described.drain().collect());
+        chunk.described.push(described.drain().filter(|(_, n)| *n >= MIN_TERM_FREQUENCY).collect());
         chunk.docs.push(doc_info(case_study, fields));
     }
     chunk.token_counts =
@@ -240,8 +242,9 @@ fn analyse(
 /// Chunks joined in doc order.
 #[derive(Default)]
 struct Merged {
-    /// Per field, per provisional term: `(doc, term frequency)`.
-    postings: Vec<Vec<Vec<(u32, u32)>>>,
+    /// Per field, each chunk's `(provisional term, doc, term frequency)`,
+    /// in doc order; laid out by term once all are in.
+    postings: Vec<Vec<Vec<(u32, u32, u32)>>>,
     lengths: Vec<Vec<u32>>,
     described: Vec<Vec<(u32, u32)>>,
     docs: Vec<DocInfo>,
@@ -252,16 +255,15 @@ impl Merged {
         let first_doc = self.docs.len() as u32;
         self.postings.resize_with(SEARCHED.len(), Vec::new);
         self.lengths.resize_with(SEARCHED.len(), Vec::new);
-        for field in &mut self.postings {
-            field.resize_with(vocabulary.terms.len(), Vec::new);
-        }
         for (token, count) in chunk.token_counts {
             vocabulary.counts[token as usize] += u64::from(count);
         }
-        for (field, entries) in chunk.postings.into_iter().enumerate() {
-            for (term, doc, frequency) in entries {
-                self.postings[field][term as usize].push((first_doc + doc, frequency));
+        for (field, mut entries) in chunk.postings.into_iter().enumerate() {
+            for entry in &mut entries {
+                entry.1 += first_doc;
             }
+            entries.shrink_to_fit();
+            self.postings[field].push(entries);
         }
         for (field, field_lengths) in chunk.lengths.into_iter().enumerate() {
             self.lengths[field].extend(field_lengths);
@@ -272,7 +274,7 @@ impl Merged {
 
     /// Sorts the vocabulary into byte order and lays the postings out by it.
     fn finish(self, vocabulary: Vocabulary) -> Inverted {
-        let Merged { postings, lengths, described, docs } = self;
+        let Merged { postings, lengths, mut described, docs } = self;
         let Vocabulary { tokens, counts, terms, .. } = vocabulary;
         let mut order: Vec<u32> = (0..terms.len() as u32).collect();
         order.sort_unstable_by(|a, b| terms[*a as usize].cmp(&terms[*b as usize]));
@@ -280,27 +282,37 @@ impl Merged {
         for (sorted, provisional) in order.iter().enumerate() {
             sorted_id[*provisional as usize] = sorted as u32;
         }
+        // A counting sort by term: the chunks are in doc order, so each
+        // term's postings come out in doc order.
         let fields = postings
             .into_par_iter()
             .zip(lengths)
-            .map(|(by_term, field_lengths)| {
-                let postings_count = by_term.iter().map(Vec::len).sum();
-                let mut field = FieldIndex {
+            .map(|(chunks, field_lengths)| {
+                let mut starts = vec![0u32; terms.len() + 1];
+                for (term, _, _) in chunks.iter().flatten() {
+                    starts[sorted_id[*term as usize] as usize + 1] += 1;
+                }
+                for i in 1..starts.len() {
+                    starts[i] += starts[i - 1];
+                }
+                let total = starts[terms.len()] as usize;
+                let (mut doc_ids, mut term_freqs) = (vec![0u32; total], vec![0u32; total]);
+                let mut next = starts.clone();
+                for chunk in chunks {
+                    for (term, doc, frequency) in chunk {
+                        let at = &mut next[sorted_id[term as usize] as usize];
+                        doc_ids[*at as usize] = doc;
+                        term_freqs[*at as usize] = frequency;
+                        *at += 1;
+                    }
+                }
+                FieldIndex {
                     total_tokens: field_lengths.iter().map(|l| u64::from(*l)).sum(),
                     norm_ids: field_lengths.iter().map(|l| FieldNormReader::fieldnorm_to_id(*l)).collect(),
-                    starts: Vec::with_capacity(terms.len() + 1),
-                    doc_ids: Vec::with_capacity(postings_count),
-                    term_freqs: Vec::with_capacity(postings_count),
-                };
-                field.starts.push(0);
-                for provisional in &order {
-                    for (doc, frequency) in by_term.get(*provisional as usize).into_iter().flatten() {
-                        field.doc_ids.push(*doc);
-                        field.term_freqs.push(*frequency);
-                    }
-                    field.starts.push(field.doc_ids.len() as u32);
+                    starts,
+                    doc_ids,
+                    term_freqs,
                 }
-                field
             })
             .collect();
         // The surface word of a term: its most frequent lowercased token
@@ -323,15 +335,12 @@ impl Merged {
                 best.map_or_else(|| term.clone(), |(word, _)| word)
             })
             .collect();
-        let described = described
-            .into_par_iter()
-            .map(|terms_of_doc| {
-                let mut sorted: Vec<(u32, u32)> =
-                    terms_of_doc.into_iter().map(|(term, frequency)| (sorted_id[term as usize], frequency)).collect();
-                sorted.sort_unstable();
-                sorted
-            })
-            .collect();
+        described.par_iter_mut().for_each(|terms_of_doc| {
+            for (term, _) in terms_of_doc.iter_mut() {
+                *term = sorted_id[*term as usize];
+            }
+            terms_of_doc.sort_unstable();
+        });
         Inverted { terms, surface, fields, described, docs }
     }
 }

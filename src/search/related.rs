@@ -23,7 +23,7 @@ pub const RELATED: usize = 4;
 /// How many of a case study's terms describe it.
 const MAX_TERMS: usize = 12;
 /// A term must occur this often in the case study to describe it.
-const MIN_TERM_FREQUENCY: u32 = 2;
+pub const MIN_TERM_FREQUENCY: u32 = 2;
 /// A describing term is in at most one in this many case studies.
 const MAX_SHARE: usize = 10;
 /// A shared theme weighs this much times its idf.
