@@ -30,8 +30,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant, SystemTime};
 
-/// How long a burst of events must have been quiet before a rebuild.
-pub const QUIET: Duration = Duration::from_millis(150);
+/// How long a burst of events must have been quiet before a rebuild. An
+/// editor's save is a few events within a millisecond or two (write a
+/// temporary file, rename it over the old one); every millisecond here is
+/// added to every save's reload.
+pub const QUIET: Duration = Duration::from_millis(40);
 /// The longest a burst may delay a rebuild.
 pub const LONGEST: Duration = Duration::from_secs(2);
 /// How often polling looks at every file.
