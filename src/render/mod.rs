@@ -64,9 +64,10 @@ pub fn render(
     pages::render_pages(&published, templates, related, progress, &recorded)?;
     let mut paths = recorded.paths.into_inner().unwrap_or_else(PoisonError::into_inner);
     paths.sort_unstable();
+    let (feeds, open_data) = rayon::join(|| feeds::feeds(&published), || data::open_data(&published));
     let mut files = vec![feeds::sitemap(&published, &paths), feeds::robots(&published)];
-    files.extend(feeds::feeds(&published));
-    files.extend(data::open_data(&published));
+    files.extend(feeds);
+    files.extend(open_data);
     paths.extend(files.iter().map(|f| f.path.clone()));
     for file in &files {
         sink.put(file).map_err(|d| vec![d])?;

@@ -88,15 +88,21 @@ pub fn render_pages(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let single = |result: Result<Vec<OutputFile>, Diagnostic>| result.map_err(|d| vec![d]);
-    files.extend(single(renderer.home())?);
-    files.extend(single(renderer.themes_index())?);
-    files.extend(single(renderer.theme_listings())?);
-    files.extend(single(renderer.authorities())?);
-    files.extend(single(renderer.survey_listings())?);
-    files.extend(single(renderer.simple("search.html", "search/", "Search case studies", "search"))?);
-    files.extend(single(renderer.simple("404.html", "404.html", "Page not found", ""))?);
-    files.iter().try_for_each(|file| sink.put(file)).map_err(|d| vec![d])
+    // The listings and other pages, side by side, each written as it comes.
+    let others: [&(dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Sync); 7] = [
+        &|| renderer.home(),
+        &|| renderer.themes_index(),
+        &|| renderer.theme_listings(),
+        &|| renderer.authorities(),
+        &|| renderer.survey_listings(),
+        &|| renderer.simple("search.html", "search/", "Search case studies", "search"),
+        &|| renderer.simple("404.html", "404.html", "Page not found", ""),
+    ];
+    let written: Result<(), Diagnostic> = files
+        .iter()
+        .try_for_each(|file| sink.put(file))
+        .and_then(|()| others.par_iter().try_for_each(|pages| pages()?.iter().try_for_each(|file| sink.put(file))));
+    written.map_err(|d| vec![d])
 }
 
 impl Renderer<'_> {
@@ -341,8 +347,8 @@ impl Renderer<'_> {
     }
 
     fn theme_listings(&self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let mut files = Vec::new();
-        for theme in self.published.site.config.themes.values() {
+        let themes: Vec<_> = self.published.site.config.themes.values().collect();
+        let listings = themes.par_iter().map(|theme| {
             let items: Vec<&CaseStudy> =
                 self.published.newest_first.iter().copied().filter(|c| c.themes.contains(&theme.slug)).collect();
             let base = format!("themes/{}/", theme.slug);
@@ -362,14 +368,14 @@ impl Renderer<'_> {
                 feed_url,
                 section: "themes",
             };
-            files.extend(self.listing(spec, &items)?);
-        }
-        Ok(files)
+            self.listing(spec, &items)
+        });
+        listings.collect::<Result<Vec<_>, _>>().map(|pages| pages.concat())
     }
 
     fn survey_listings(&self) -> Result<Vec<OutputFile>, Diagnostic> {
-        let mut files = Vec::new();
-        for survey in self.published.site.config.surveys.values() {
+        let surveys: Vec<_> = self.published.site.config.surveys.values().collect();
+        let listings = surveys.par_iter().map(|survey| {
             let items: Vec<&CaseStudy> = self
                 .published
                 .newest_first
@@ -388,9 +394,9 @@ impl Renderer<'_> {
                 feed_url: None,
                 section: "",
             };
-            files.extend(self.listing(spec, &items)?);
-        }
-        Ok(files)
+            self.listing(spec, &items)
+        });
+        listings.collect::<Result<Vec<_>, _>>().map(|pages| pages.concat())
     }
 
     fn authorities(&self) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -398,24 +404,28 @@ impl Renderer<'_> {
         for c in &self.published.newest_first {
             groups.entry(c.authority_slug.as_str()).or_default().push(c);
         }
-        let mut files = Vec::new();
-        let mut entries = Vec::new();
-        for (slug, items) in &groups {
-            let name = display_name(items);
-            let base = format!("authorities/{slug}/");
-            let description = format!("Case studies from {name}");
-            let spec = Listing {
-                kind: "authority",
-                base: &base,
-                heading: &name,
-                description: &description,
-                crumbs: vec![link("Authorities", "authorities/")],
-                feed_url: None,
-                section: "authorities",
-            };
-            files.extend(self.listing(spec, items)?);
-            entries.push(AuthorityView { name, url: base, count: items.len() });
-        }
+        let groups: Vec<(&str, Vec<&CaseStudy>)> = groups.into_iter().collect();
+        let listings: Vec<(Vec<OutputFile>, AuthorityView)> = groups
+            .par_iter()
+            .map(|(slug, items)| {
+                let name = display_name(items);
+                let base = format!("authorities/{slug}/");
+                let description = format!("Case studies from {name}");
+                let spec = Listing {
+                    kind: "authority",
+                    base: &base,
+                    heading: &name,
+                    description: &description,
+                    crumbs: vec![link("Authorities", "authorities/")],
+                    feed_url: None,
+                    section: "authorities",
+                };
+                let pages = self.listing(spec, items)?;
+                Ok((pages, AuthorityView { name, url: base, count: items.len() }))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        let (pages, mut entries): (Vec<Vec<OutputFile>>, Vec<AuthorityView>) = listings.into_iter().unzip();
+        let mut files = pages.concat();
         entries.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()).then_with(|| a.url.cmp(&b.url)));
         let mut letters: Vec<Letter> = Vec::new();
         for entry in entries {
@@ -450,40 +460,44 @@ impl Renderer<'_> {
         let page_size = self.published.site.config.page_size;
         let total_pages = items.len().div_ceil(page_size).max(1);
         let page_path = |n: usize| if n == 1 { base.to_string() } else { format!("{base}page/{n}/") };
-        let mut files = Vec::with_capacity(total_pages);
-        for number in 1..=total_pages {
-            let path = page_path(number);
-            let chunk = items.iter().skip((number - 1) * page_size).take(page_size);
-            let pagination = (total_pages > 1).then(|| Pagination {
-                current: number,
-                total_pages,
-                previous: (number > 1).then(|| page_path(number - 1)),
-                next: (number < total_pages).then(|| page_path(number + 1)),
-                items: page_items(number, total_pages)
-                    .into_iter()
-                    .map(|n| PageItem {
-                        number: n,
-                        url: if n == 0 { String::new() } else { page_path(n) },
-                        current: n == number,
-                        ellipsis: n == 0,
-                    })
-                    .collect(),
-            });
-            let view = ListingView {
-                kind,
-                description: description.to_string(),
-                total: items.len(),
-                items: chunk.map(|c| self.card(c)).collect(),
-                pagination,
-            };
-            let shown =
-                if number == 1 { heading.to_string() } else { format!("{heading} (page {number} of {total_pages})") };
-            let mut meta = self.meta(&path, &shown, description, section);
-            meta.breadcrumbs.extend(crumbs.iter().cloned());
-            meta.feed_url = feed_url.clone();
-            files.push(self.page("listing.html", meta, "listing", &view)?);
-        }
-        Ok(files)
+        (1..=total_pages)
+            .into_par_iter()
+            .map(|number| {
+                let path = page_path(number);
+                let chunk = items.iter().skip((number - 1) * page_size).take(page_size);
+                let pagination = (total_pages > 1).then(|| Pagination {
+                    current: number,
+                    total_pages,
+                    previous: (number > 1).then(|| page_path(number - 1)),
+                    next: (number < total_pages).then(|| page_path(number + 1)),
+                    items: page_items(number, total_pages)
+                        .into_iter()
+                        .map(|n| PageItem {
+                            number: n,
+                            url: if n == 0 { String::new() } else { page_path(n) },
+                            current: n == number,
+                            ellipsis: n == 0,
+                        })
+                        .collect(),
+                });
+                let view = ListingView {
+                    kind,
+                    description: description.to_string(),
+                    total: items.len(),
+                    items: chunk.map(|c| self.card(c)).collect(),
+                    pagination,
+                };
+                let shown = if number == 1 {
+                    heading.to_string()
+                } else {
+                    format!("{heading} (page {number} of {total_pages})")
+                };
+                let mut meta = self.meta(&path, &shown, description, section);
+                meta.breadcrumbs.extend(crumbs.iter().cloned());
+                meta.feed_url = feed_url.clone();
+                self.page("listing.html", meta, "listing", &view)
+            })
+            .collect()
     }
 
     /// A page with no data of its own.
