@@ -207,11 +207,10 @@ fn pipeline(
         Some(previous) => previous.searchable.clone(),
         None => search::build(&site, options.drafts),
     };
-    for file in &searchable.files {
+    // Kept for the next build only if asked; otherwise written and freed.
+    let files = if keep { searchable.files.clone() } else { std::mem::take(&mut searchable.files) };
+    for file in files {
         sink.put(file).map_err(|d| fail(vec![d], true))?;
-    }
-    if !keep {
-        searchable.files = Vec::new();
     }
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };

@@ -28,7 +28,7 @@ impl OutputFile {
 /// Where a build's files go as they are made, from any thread: the write
 /// stage's staging folder, or memory.
 pub trait Sink: Sync {
-    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic>;
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
 }
 
 /// Keeps every file in memory, for `serve` and the tests.
@@ -45,8 +45,8 @@ impl Collect {
 }
 
 impl Sink for Collect {
-    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(file.clone());
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(file);
         Ok(())
     }
 }

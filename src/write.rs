@@ -139,8 +139,8 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
-        self.put_file(file).map_err(|e| {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.put_file(&file).map_err(|e| {
             error(&self.out_dir, format!("cannot write `{}` ({e}); the previous output is unchanged", file.path))
         })
     }
@@ -222,7 +222,7 @@ mod tests {
     fn write(files: &[OutputFile], out_dir: &Path, site_root: &Path) -> Result<WriteReport, Diagnostic> {
         let staging = Staging::open(out_dir, site_root)?;
         for file in files {
-            staging.put(file)?;
+            staging.put(file.clone())?;
         }
         staging.finish()
     }

@@ -69,7 +69,7 @@ pub fn render(
     files.extend(feeds);
     files.extend(open_data);
     paths.extend(files.iter().map(|f| f.path.clone()));
-    for file in &files {
+    for file in files {
         sink.put(file).map_err(|d| vec![d])?;
     }
     paths.sort_unstable();
@@ -101,7 +101,7 @@ struct Recorded<'a> {
 }
 
 impl Sink for Recorded<'_> {
-    fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         self.paths.lock().unwrap_or_else(PoisonError::into_inner).push(file.path.clone());
         self.sink.put(file)
     }

@@ -78,7 +78,7 @@ pub fn render_pages(
         .par_iter()
         .flat_map_iter(|c| {
             let problems = match renderer.case_study(c) {
-                Ok(pages) => pages.iter().filter_map(|page| sink.put(page).err()).collect(),
+                Ok(pages) => pages.into_iter().filter_map(|page| sink.put(page).err()).collect(),
                 Err(problems) => problems,
             };
             progress.step();
@@ -98,10 +98,9 @@ pub fn render_pages(
         &|| renderer.simple("search.html", "search/", "Search case studies", "search"),
         &|| renderer.simple("404.html", "404.html", "Page not found", ""),
     ];
-    let written: Result<(), Diagnostic> = files
-        .iter()
-        .try_for_each(|file| sink.put(file))
-        .and_then(|()| others.par_iter().try_for_each(|pages| pages()?.iter().try_for_each(|file| sink.put(file))));
+    let written: Result<(), Diagnostic> = files.into_iter().try_for_each(|file| sink.put(file)).and_then(|()| {
+        others.par_iter().try_for_each(|pages| pages()?.into_iter().try_for_each(|file| sink.put(file)))
+    });
     written.map_err(|d| vec![d])
 }
 
