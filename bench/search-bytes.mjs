@@ -6,6 +6,10 @@
 // display data. Run by bench/search.sh, not by the test suite.
 //
 //   node bench/search-bytes.mjs SITE_DIR [PAGEFIND_SITE_DIR]
+//
+// Prints a JSON array of rows `{engine, query, results, coldBytes, warmMs,
+// files}`, `files` being each file the cold query fetched with its gzip
+// bytes, in the order they were asked for.
 import http from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -20,7 +24,7 @@ const QUERIES = { 'one word': 'housing', 'three words': 'care leavers apprentice
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 function serve(root, pages) {
-  let bytes = 0;
+  let files = [];
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (pages[url.pathname]) {
@@ -31,7 +35,7 @@ function serve(root, pages) {
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       const body = gzipSync(await readFile(file), { level: 6 });
-      bytes += body.length;
+      files.push({ path: url.pathname, bytes: body.length });
       res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'content-encoding': 'gzip' });
       res.end(body);
     } catch {
@@ -41,7 +45,7 @@ function serve(root, pages) {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ server, port: server.address().port, take: () => { const b = bytes; bytes = 0; return b; } }),
+      resolve({ server, port: server.address().port, take: () => { const f = files; files = []; return f; } }),
     ),
   );
 }
@@ -77,9 +81,10 @@ for (const [engine, dir, page] of [['practicebank', siteDir, ours], ['pagefind',
     await tab.waitForFunction(() => window.ready === true);
     const found = await tab.evaluate((q) => window.run(q), query);
     // Everything since the page opened: scripts, manifest, shards, data.
-    const cold = take();
+    const files = take();
+    const cold = files.reduce((sum, file) => sum + file.bytes, 0);
     const ms = await tab.evaluate((q) => window.time(q, 20), query);
-    rows.push({ engine, query: label, results: found, coldBytes: cold, warmMs: ms });
+    rows.push({ engine, query: label, results: found, coldBytes: cold, warmMs: ms, files });
     await context.close();
   }
   server.close();

@@ -5,9 +5,13 @@
 // - typing finds the housing case studies first, the last word matching as
 //   a prefix until the query is submitted;
 // - the status region speaks once per settled search, not per keystroke;
+// - a plain search never fetches the facets file: the filters show no
+//   counts until the person reaches for them (focus, pointer), then counts
+//   that follow the query, without moving focus or speaking;
 // - a theme filter narrows the results, the counts and the address, and the
 //   back button restores the search before it;
-// - a shared address (`?q=housing&theme=partnership`) opens filtered;
+// - a shared address (`?q=housing&theme=partnership`) opens filtered on a
+//   cold page, fetching the facets file at once;
 // - "did you mean" for a misspelt query;
 // - keyboard only: Tab goes from the query to the filters and on to the
 //   first result, with focus always visible; Enter submits;
@@ -93,6 +97,21 @@ describe('search page', () => {
     return page.evaluate(shown);
   }
 
+  /** Records the search files a page fetches; `facets()` says whether the
+   *  facets file was among them. */
+  function fetches(page) {
+    const urls = [];
+    page.on('request', (request) => urls.push(request.url()));
+    return { facets: () => urls.some((url) => /\/search\/facets-[0-9a-f]+\.json$/.test(url)), urls };
+  }
+
+  /** The text of every count beside the filters, by `name:value`. */
+  function counts(page) {
+    return page.$$eval('[data-count-for]', (spans) =>
+      Object.fromEntries(spans.map((s) => [s.getAttribute('data-count-for'), s.textContent])),
+    );
+  }
+
   /** Waits for search.js to have built the filters. */
   async function ready(page) {
     await page.waitForSelector('#search-filters input[name="theme"]', { state: 'attached', timeout: 10000 });
@@ -143,12 +162,79 @@ describe('search page', () => {
     });
   });
 
+  test('a plain search leaves the facets file alone until the filters are used', async () => {
+    await withPage({}, async (page) => {
+      const fetched = fetches(page);
+      await page.goto(`${server.url}search/`, { waitUntil: 'load' });
+      await ready(page);
+      await page.click('#search-input');
+      await page.keyboard.type('housing', { delay: 40 });
+      await page.keyboard.press('Enter');
+      let state = await settled(page, '2 case studies found for \u201chousing\u201d');
+      assert.deepEqual(state.slugs.sort(), HOUSING);
+      assert.ok(!fetched.facets(), 'a plain search does not fetch the facets file');
+      // No counts rather than counts that do not match the results.
+      const none = await counts(page);
+      assert.ok(Object.keys(none).length > 0);
+      assert.deepEqual(Object.values(none).filter(Boolean), [], 'no counts before the filters are used');
+      const options = await page.$$eval('#search-authority option', (o) => o.map((x) => x.textContent));
+      assert.ok(options.every((o) => !/\(\d+\)/.test(o)), `authority options: ${options}`);
+      await page.evaluate(() => {
+        window.__said = [];
+        new MutationObserver(() => window.__said.push(document.getElementById('search-status').textContent)).observe(
+          document.getElementById('search-status'),
+          { childList: true, characterData: true, subtree: true },
+        );
+      });
+
+      // Reaching the filters with the keyboard fetches it; the counts
+      // follow the query, focus stays put and nothing is announced.
+      await page.focus('.search-filters__summary');
+      await page.waitForFunction(() => /\(2/.test(document.querySelector('[data-count-for="theme:partnership"]').textContent));
+      assert.ok(fetched.facets(), 'focus in the filters fetches the facets file');
+      const visible = await counts(page);
+      assert.equal(visible['theme:partnership'], '(2 case studies)');
+      assert.equal(visible['theme:participation'], '(1 case study)', 'among the matches, not the whole site (3)');
+      assert.equal(visible['theme:education'], '(0 case studies)');
+      assert.equal(await page.evaluate(() => document.activeElement.className), 'search-filters__summary', 'focus stays');
+      assert.deepEqual(await page.evaluate(() => window.__said), [], 'the status region said nothing');
+      state = await page.evaluate(shown);
+      assert.deepEqual(state.slugs.sort(), HOUSING, 'the results are left as they were');
+
+      // From now on counts follow every search.
+      await page.fill('#search-input', 'school');
+      await page.press('#search-input', 'Enter');
+      await settled(page, '1 case study found for \u201cschool\u201d');
+      await page.waitForFunction(() => /\(1/.test(document.querySelector('[data-count-for="theme:education"]').textContent));
+      assert.equal((await counts(page))['theme:housing'], '(0 case studies)');
+    });
+  });
+
+  test('with no query, pointing at the filters shows site-wide counts without the facets file', async () => {
+    await withPage({}, async (page) => {
+      const fetched = fetches(page);
+      await page.goto(`${server.url}search/`, { waitUntil: 'load' });
+      await ready(page);
+      assert.deepEqual(Object.values(await counts(page)).filter(Boolean), []);
+      await page.hover('label[for="search-theme-participation"]');
+      await page.waitForFunction(() => /\(3/.test(document.querySelector('[data-count-for="theme:participation"]').textContent));
+      assert.ok(!fetched.facets(), 'counts over the whole site come from the manifest');
+      await page.click('#search-input');
+      await page.keyboard.type('housing', { delay: 40 });
+      await settled(page, '2 case studies found for \u201chousing\u201d');
+      await page.waitForFunction(() => /\(1/.test(document.querySelector('[data-count-for="theme:participation"]').textContent));
+      assert.ok(fetched.facets(), 'a query with counts showing fetches the facets file');
+    });
+  });
+
   test('a theme filter narrows the results and the address; Back restores the search', async () => {
     await withPage({}, async (page) => {
       await page.goto(`${server.url}search/?q=care`, { waitUntil: 'load' });
       let state = await settled(page, '5 case studies found for \u201ccare\u201d');
       assert.equal(state.slugs.length, 5);
       const label = page.locator('label[for="search-theme-housing"]');
+      await label.hover();
+      await page.waitForFunction(() => document.querySelector('[data-count-for="theme:housing"]').textContent !== '');
       assert.match(await label.textContent(), /\(2 case studies\)/, 'the theme shows its count among the matches');
       await label.click();
       state = await settled(page, '2 case studies found for \u201ccare\u201d, with 1 filter');
@@ -201,11 +287,14 @@ describe('search page', () => {
 
   test('a shared address opens with its filters', async () => {
     await withPage({}, async (page) => {
+      const fetched = fetches(page);
       await page.goto(`${server.url}search/?q=housing&theme=partnership`, { waitUntil: 'load' });
       const state = await settled(page, 'found for \u201chousing\u201d, with 1 filter');
       assert.equal(state.query, 'housing');
       assert.deepEqual(state.checked, ['partnership']);
       assert.deepEqual(state.slugs.sort(), HOUSING);
+      assert.ok(fetched.facets(), 'a filter from the address fetches the facets file on a cold page');
+      assert.equal((await counts(page))['theme:partnership'], '(2 case studies)', 'with counts at once');
       const tags = await page.$$eval('.search-result', (items) =>
         items.map((item) => [...item.querySelectorAll('.tag')].map((t) => t.textContent)),
       );

@@ -3,7 +3,9 @@
 //
 // An ES module with no dependencies and no build step; runs in browsers and
 // in Node 20. It reads search/index.json first, then only the term shards a
-// query needs, then the display data of the results it returns.
+// query needs, then the display data of the results it returns; the facets
+// file only when a search filters or asks for counts. The format is
+// documented in src/search/export.rs (format 2).
 //
 //   import { createSearch } from './practicebank-search.js';
 //   const client = createSearch({ baseUrl: 'https://example.org/bank/' });
@@ -20,22 +22,38 @@
 //   a word that analyses to no single term is dropped;
 // - a case study must match every word in some field;
 // - its score is tantivy's BM25 in 32-bit floats (Math.fround after every
-//   operation), summed in clause order; idf and length factors come from the
-//   index, computed by tantivy's own process;
+//   operation), summed in clause order; idf comes from the index, computed
+//   by tantivy's own process, and length factors are computed here as
+//   tantivy computes them;
 // - ties go to the lower doc id (slug order).
+//
+// Speed: a term's postings are decoded once into typed arrays of doc ids
+// and finished f32 scores; a query adds them up in a Float32Array (whose
+// stores round to f32, as tantivy's additions do) and keeps the best
+// `limit` in a short sorted list, without sorting every match.
+//
+// The site gets this file without its comments (src/search/export.rs).
 
 import { stem } from './english-stemmer.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 const f = Math.fround;
 const K1 = f(1.2);
+const B = f(0.75);
 const OPK1 = f(1 + K1);
 const ALNUM = /[\p{Alphabetic}\p{N}]/u;
 const MAX_TOKEN_BYTES = 40;
 const SNIPPET_CHARS = 160;
 const MAX_PREFIX_TERMS = 20;
+const LISTS = ['themes', 'authorities', 'surveys', 'years'];
 const encoder = new TextEncoder();
 const bits = new DataView(new ArrayBuffer(4));
+
+/** The value of each base-64 digit by character code. */
+const DIGIT = new Uint8Array(128);
+'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('').forEach((c, i) => {
+  DIGIT[c.charCodeAt(0)] = i;
+});
 
 /** An f32 from its bit pattern. */
 function fromBits(pattern) {
@@ -43,15 +61,38 @@ function fromBits(pattern) {
   return bits.getFloat32(0);
 }
 
+/** The field length a fieldnorm id stands for: tantivy's
+ *  `FieldNormReader::id_to_fieldnorm`. */
+export function fieldnormLength(id) {
+  return id < 41 ? id : 24 + (9 + ((id - 41) % 8)) * Math.pow(2, 1 + ((id - 41) >> 3));
+}
+
+/** A field's 256 BM25 length factors, `K1 * (1 - B + B * length / average)`
+ *  in f32, as tantivy's `Bm25Weight` computes them. */
+export function lengthFactors(tokens, docs) {
+  const average = f(f(tokens) / f(Math.max(docs, 1)));
+  const factors = new Float32Array(256);
+  for (let id = 0; id < 256; id++) {
+    factors[id] = f(K1 * f(f(1 - B) + f(f(B * f(fieldnormLength(id))) / average)));
+  }
+  return factors;
+}
+
 /** Compares two strings by Unicode code point, as the index sorts terms. */
 export function compareTerms(a, b) {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
-    if (d !== 0) return d;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) {
+      // Surrogates (astral code points) sort above the rest of the BMP.
+      const surrogateX = x >= 0xd800 && x <= 0xdfff;
+      const surrogateY = y >= 0xd800 && y <= 0xdfff;
+      if (surrogateX !== surrogateY) return surrogateX ? 1 : -1;
+      return x - y;
+    }
   }
-  return x.length - y.length;
+  return a.length - b.length;
 }
 
 /** Lowercases each character on its own, as tantivy's LowerCaser does. */
@@ -105,8 +146,11 @@ function escapeHtml(text) {
 
 /** A snippet of `text` around the most query terms, with them marked. */
 export function snippet(text, terms) {
-  const chars = Array.from(text);
-  const found = tokens(text);
+  return snippetOf(Array.from(text), tokens(text), terms);
+}
+
+/** `snippet` of a text already split into characters and tokens. */
+function snippetOf(chars, found, terms) {
   const matches = found.map((t) => t.term !== null && terms.has(t.term));
   let best = 0;
   let bestCount = -1;
@@ -139,6 +183,164 @@ export function snippet(text, terms) {
   return out + (end < chars.length ? '\u2026' : '');
 }
 
+/** The shard keys from their front-coded form `{ shared, rest }`. */
+function shardKeys({ shared, rest }) {
+  const keys = [];
+  let previous = [];
+  rest.split(' ').forEach((suffix, i) => {
+    if (i >= shared.length) return;
+    const key = previous.slice(0, DIGIT[shared.charCodeAt(i)]).concat(Array.from(suffix));
+    keys.push(key.join(''));
+    previous = key;
+  });
+  return keys;
+}
+
+/** Probabilities for numbers of 1 or more (see `decodeEntry`). */
+function numberModel() {
+  return { length: new Uint16Array(32).fill(1024), tree: new Uint16Array(32 * 16).fill(1024) };
+}
+
+/**
+ * A term's postings from its shard entry `[term, word, code, field, idf,
+ * n, ...]`: for each field holding it, `{ field, idf, docs,
+ * frequencies, norms }` (idf as f32 bits; doc ids ascending, with each
+ * one's term frequency and fieldnorm id). `code` is the output of the
+ * range coder in src/search/export.rs: read its module docs with this.
+ */
+export function decodeEntry(entry) {
+  const text = entry[2];
+  const size = text.length;
+  let at = 0;
+  let range = 0x3fffffff;
+  let code = 0;
+  const digit = () => (at < size ? DIGIT[text.charCodeAt(at++)] : 0);
+  for (let i = 0; i < 5; i++) code = (code << 6) | digit();
+  // Every value stays below 2^30, so 32-bit integer operations are exact.
+  const normalise = (out) => {
+    while (range < 0x1000000) {
+      range <<= 6;
+      code = (code << 6) | digit();
+    }
+    return out;
+  };
+  const bit = (probabilities, i) => {
+    const p = probabilities[i];
+    const bound = (range >>> 11) * p;
+    if (code < bound) {
+      range = bound;
+      probabilities[i] = p + ((2048 - p) >> 4);
+      return normalise(0);
+    }
+    code -= bound;
+    range -= bound;
+    probabilities[i] = p - (p >> 4);
+    return normalise(1);
+  };
+  const direct = () => {
+    range >>>= 1;
+    if (code < range) return normalise(0);
+    code -= range;
+    return normalise(1);
+  };
+  const number = (model) => {
+    let length = 0;
+    while (length < 31 && bit(model.length, length)) length++;
+    const modelled = Math.min(length, 4);
+    let value = 1;
+    for (let i = 0; i < modelled; i++) value = (value << 1) | bit(model.tree, length * 16 + value);
+    for (let i = length - modelled; i > 0; i--) value = value * 2 + direct();
+    return value;
+  };
+  const gaps = numberModel();
+  const frequencies = numberModel();
+  const out = [];
+  for (let k = 3; k + 2 < entry.length; k += 3) {
+    const count = entry[k + 2];
+    const list = { field: entry[k], idf: entry[k + 1], docs: new Uint32Array(count), frequencies: new Uint32Array(count), norms: new Uint8Array(count) };
+    const probabilities = new Uint16Array(256).fill(1024);
+    let doc = -1;
+    for (let j = 0; j < count; j++) {
+      doc += number(gaps);
+      list.docs[j] = doc;
+      list.frequencies[j] = number(frequencies);
+      let node = 1;
+      for (let b = 0; b < 8; b++) node = (node << 1) | bit(probabilities, node);
+      list.norms[j] = node - 256;
+    }
+    out.push(list);
+  }
+  return out;
+}
+
+/** A term's postings with their BM25 scores: for each field holding it,
+ *  `{ docs, scores }`, each doc's score for the term in that field (f32). */
+function scorePostings(index, entry) {
+  return decodeEntry(entry).map(({ field, idf, docs, frequencies, norms }) => {
+    const factors = index.factors[field];
+    let weight = f(fromBits(idf) * OPK1);
+    const boost = f(index.fields[field].boost);
+    if (boost !== 1) weight = f(weight * boost);
+    const scores = new Float32Array(docs.length);
+    for (let j = 0; j < docs.length; j++) {
+      const tf = f(frequencies[j]);
+      scores[j] = f(weight * f(tf / f(tf + factors[norms[j]])));
+    }
+    return { docs, scores };
+  });
+}
+
+/** The values of a facets column, `width` digits per doc, least
+ *  significant first. */
+function column(text, docs) {
+  const width = docs > 0 ? text.length / docs : 1;
+  const out = new Int32Array(docs);
+  for (let d = 0; d < docs; d++) {
+    let value = 0;
+    for (let i = width - 1; i >= 0; i--) value = value * 64 + DIGIT[text.charCodeAt(d * width + i)];
+    out[d] = value;
+  }
+  return out;
+}
+
+/** The facets file as typed arrays: `themes` (per doc, `width` digits of
+ *  6 theme bits each) and, per single-value list, position + 1 by doc. */
+function decodeFacets(index, data) {
+  const docs = index.docs;
+  const width = docs > 0 ? data.themes.length / docs : 1;
+  const themes = new Uint8Array(docs * width);
+  for (let i = 0; i < themes.length; i++) themes[i] = DIGIT[data.themes.charCodeAt(i)];
+  return {
+    width,
+    themes,
+    authorities: column(data.authorities, docs),
+    surveys: column(data.surveys, docs),
+    years: column(data.years, docs),
+  };
+}
+
+/** Whether a hit ranks above `hit`: a higher score, or the same and a
+ *  lower doc id. */
+function above(doc, score, hit) {
+  return score > hit.score || (score === hit.score && doc < hit.doc);
+}
+
+/** The best `limit` of a stream of hits, best first: a short sorted list
+ *  that most hits fail to enter at the first comparison. */
+function topK(limit) {
+  const best = [];
+  return {
+    best,
+    offer(doc, score) {
+      if (limit <= 0 || (best.length === limit && !above(doc, score, best[limit - 1]))) return;
+      let i = best.length;
+      while (i > 0 && above(doc, score, best[i - 1])) i--;
+      best.splice(i, 0, { doc, score });
+      if (best.length > limit) best.pop();
+    },
+  };
+}
+
 /** Levenshtein distance, for "did you mean". */
 function distance(a, b) {
   const x = Array.from(a);
@@ -162,6 +364,9 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   const base = String(baseUrl || './').replace(/\/?$/, '/');
   const doFetch = fetchImpl || globalThis.fetch.bind(globalThis);
   const cache = new Map();
+  /** Decoded postings by term, and display data's tokens by doc id. */
+  const postings = new Map();
+  const shown = new Map();
 
   function load(path) {
     if (!cache.has(path)) {
@@ -181,35 +386,63 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   async function manifest() {
     const index = await load('index.json');
     if (index.format !== FORMAT) throw new Error(`practicebank search: index format ${index.format}, this client reads ${FORMAT}`);
-    if (!index.norms) index.norms = index.fields.map((field) => field.norms.map(fromBits));
+    if (!index.factors) {
+      index.factors = index.fields.map((field) => lengthFactors(field.tokens, index.docs));
+      index.keys = shardKeys(index.shards);
+    }
     return index;
   }
 
-  /** The shards whose ranges may hold terms from `low` to `high`. */
-  function shardsFor(index, low, high) {
-    return index.shards.filter((s) => compareTerms(s.last, low) >= 0 && compareTerms(s.first, high) <= 0);
+  /** The position of the shard that would hold `term`, or -1. */
+  function shardOf(index, term) {
+    let low = 0;
+    let high = index.keys.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (compareTerms(index.keys[middle], term) <= 0) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
   }
 
-  async function shardTerms(index, shard) {
-    const data = await load(shard.file);
+  /** A shard's entries, with a map by term. */
+  async function shard(index, position) {
+    const data = await load(`${index.term_dir}${position}.json`);
     if (!data.byTerm) data.byTerm = new Map(data.terms.map((entry) => [entry[0], entry]));
     return data;
   }
 
   async function entry(index, term) {
-    const [shard] = shardsFor(index, term, term);
-    if (!shard) return null;
-    return (await shardTerms(index, shard)).byTerm.get(term) || null;
+    const position = shardOf(index, term);
+    if (position < 0) return null;
+    return (await shard(index, position)).byTerm.get(term) || null;
   }
 
-  /** Terms for the last word while typing: terms starting with it, its
-   *  own stem, and the longest term it extends (`housin` finds `hous`). */
+  /** A term's decoded postings (none when the index lacks it). */
+  async function termPostings(index, term) {
+    if (!postings.has(term)) {
+      const found = await entry(index, term);
+      if (!postings.has(term)) postings.set(term, found ? scorePostings(index, found) : []);
+    }
+    return postings.get(term);
+  }
+
+  /** Terms for the last word while typing: its own stem, the first terms
+   *  starting with it, and the longest term it extends (`housin` finds
+   *  `hous`). Shards are read in order only until enough are found. */
   async function prefixTerms(index, word) {
     const own = analyse(word);
     const out = new Set(own ? [own] : []);
-    for (const shard of shardsFor(index, word, word + '\u{10ffff}')) {
-      const data = await shardTerms(index, shard);
-      for (const [term] of data.terms) {
+    for (let position = Math.max(shardOf(index, word), 0); position < index.keys.length; position++) {
+      if (out.size >= MAX_PREFIX_TERMS) break;
+      const key = index.keys[position];
+      if (compareTerms(key, word) > 0 && !key.startsWith(word)) break;
+      for (const [term] of (await shard(index, position)).terms) {
         if (term.startsWith(word) && out.size < MAX_PREFIX_TERMS) out.add(term);
       }
     }
@@ -224,28 +457,45 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     return [...out];
   }
 
-  async function facetTable(index) {
-    return (await load(index.facets)).docs;
+  function facetTable(index) {
+    if (!index.facetTable) {
+      index.facetTable = load(index.facets).then((data) => decodeFacets(index, data));
+      index.facetTable.catch(() => {
+        index.facetTable = null;
+      });
+    }
+    return index.facetTable;
   }
 
-  /** Doc ids passing the filters, or null for no filters. */
-  async function allowed(index, filters = {}) {
-    const wanted = [];
+  function filtering(filters) {
+    return Boolean((filters.themes && filters.themes.length) || filters.authority || filters.survey || filters.year);
+  }
+
+  /** A test of doc ids for the filters, or null for no filters. */
+  function allowed(index, table, filters) {
+    if (!filtering(filters)) return null;
     const position = (list, value) => index.filters[list].findIndex((v) => v.value === String(value));
-    for (const theme of filters.themes || []) wanted.push((d) => d[0].includes(position('themes', theme)));
-    if (filters.authority) wanted.push((d) => d[1] === position('authorities', filters.authority));
-    if (filters.survey) wanted.push((d) => d[2] === position('surveys', filters.survey));
-    if (filters.year) wanted.push((d) => d[3] === position('years', filters.year));
-    if (wanted.length === 0) return null;
-    const table = await facetTable(index);
-    const set = new Set();
-    table.forEach((d, doc) => {
-      if (wanted.every((test) => test(d))) set.add(doc);
-    });
-    return set;
+    const themes = (filters.themes || []).map((theme) => position('themes', theme));
+    const singles = [];
+    if (filters.authority) singles.push([table.authorities, position('authorities', filters.authority)]);
+    if (filters.survey) singles.push([table.surveys, position('surveys', filters.survey)]);
+    if (filters.year) singles.push([table.years, position('years', filters.year)]);
+    // A value the site does not have matches nothing.
+    if (themes.some((t) => t < 0) || singles.some(([, p]) => p < 0)) return () => false;
+    const { width } = table;
+    return (doc) => {
+      for (const t of themes) {
+        if (((table.themes[doc * width + ((t / 6) | 0)] >> t % 6) & 1) === 0) return false;
+      }
+      for (const [values, p] of singles) {
+        if (values[doc] !== p + 1) return false;
+      }
+      return true;
+    };
   }
 
-  /** Every matching doc with its score, best first. */
+  /** Scores the query: the word groups of terms and, by doc, the f32
+   *  score and how many words in a row (from the first) it matched. */
   async function rank(index, query, { prefix = false } = {}) {
     const words = queryWords(query);
     const groups = [];
@@ -253,73 +503,84 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
       const terms = prefix && i === words.length - 1 ? await prefixTerms(index, words[i]) : [analyse(words[i])].filter(Boolean);
       if (terms.length > 0) groups.push(terms);
     }
-    const scores = new Map();
-    const matched = new Map();
+    const lists = await Promise.all(groups.map((terms) => Promise.all(terms.map((term) => termPostings(index, term)))));
+    const scores = new Float32Array(index.docs);
+    const matched = new Uint16Array(index.docs);
     const termSet = new Set();
     for (let word = 0; word < groups.length; word++) {
-      for (const term of groups[word]) {
+      groups[word].forEach((term, t) => {
         termSet.add(term);
-        const found = await entry(index, term);
-        for (let field = 0; field < index.fields.length; field++) {
-          const posting = found && found[2].find((p) => p[0] === field);
-          if (!posting) continue;
-          const [, idfBits, gaps, tfs, normIds] = posting;
-          let weight = f(fromBits(idfBits) * OPK1);
-          const boost = f(index.fields[field].boost);
-          if (boost !== 1) weight = f(weight * boost);
-          const norms = index.norms[field];
-          let doc = 0;
-          for (let k = 0; k < gaps.length; k++) {
-            doc += gaps[k];
-            const tf = tfs[k];
-            const score = f(weight * f(tf / f(tf + norms[normIds[k]])));
-            scores.set(doc, f((scores.get(doc) || 0) + score));
-            if (!matched.has(doc)) matched.set(doc, new Set());
-            matched.get(doc).add(word);
+        // Clause order: word by word, then term, then field.
+        for (const { docs, scores: add } of lists[word][t]) {
+          for (let k = 0; k < docs.length; k++) {
+            const doc = docs[k];
+            scores[doc] += add[k];
+            if (matched[doc] === word) matched[doc] = word + 1;
           }
         }
-      }
+      });
     }
-    const hits = [];
-    for (const [doc, score] of scores) {
-      if (matched.get(doc).size === groups.length) hits.push({ doc, score });
-    }
-    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return { hits, terms: termSet };
+    return { scores, matched, words: groups.length, terms: termSet };
   }
 
+  /** A doc's display data, with its text split for snippets once. */
   async function display(index, doc) {
-    return load(`${index.doc_dir}${doc}.json`);
+    const data = await load(`${index.doc_dir}${doc}.json`);
+    if (!shown.has(doc)) {
+      const text = data.text || data.summary;
+      shown.set(doc, { chars: Array.from(text), found: tokens(text) });
+    }
+    return { data, split: shown.get(doc) };
   }
 
   /**
    * Searches. Resolves to the best `limit` results, each
    * `{ slug, url, title, authority, themes, summary, score, snippet }`;
-   * the array also carries `total` (how many matched) and `counts` (for
-   * each filter, how many of the matches have each value).
+   * the array also carries `total` (how many matched) and `counts`: with
+   * `counts: true`, for each filter list, how many of the matches have
+   * each value (otherwise null). Filters and counts need the facets file,
+   * which is loaded only then.
    * `prefix: true` lets the last word match as a prefix too, for search as
    * you type: a departure from tantivy, which has no prefix term query.
    */
-  async function search(query, { filters = {}, limit = 10, prefix = false } = {}) {
+  async function search(query, { filters = {}, limit = 10, prefix = false, counts = false } = {}) {
     const index = await manifest();
-    const { hits, terms } = await rank(index, query, { prefix });
-    const permitted = await allowed(index, filters);
-    const kept = permitted ? hits.filter((h) => permitted.has(h.doc)) : hits;
-    const table = kept.length > 0 ? await facetTable(index) : [];
-    const counts = { themes: {}, authorities: {}, surveys: {}, years: {} };
-    const lists = ['themes', 'authorities', 'surveys', 'years'];
-    for (const hit of kept) {
-      const [themes, ...rest] = table[hit.doc];
-      for (const t of themes) counts.themes[index.filters.themes[t].value] = (counts.themes[index.filters.themes[t].value] || 0) + 1;
-      rest.forEach((position, k) => {
-        if (position < 0) return;
-        const value = index.filters[lists[k + 1]][position].value;
-        counts[lists[k + 1]][value] = (counts[lists[k + 1]][value] || 0) + 1;
+    const needFacets = counts || filtering(filters);
+    const [ranked, table] = await Promise.all([rank(index, query, { prefix }), needFacets ? facetTable(index) : null]);
+    const { scores, matched, words, terms } = ranked;
+    const test = table ? allowed(index, table, filters) : null;
+    const tally = counts ? LISTS.map((list) => new Int32Array(index.filters[list].length + 1)) : null;
+    const best = topK(limit);
+    let total = 0;
+    if (words > 0) {
+      for (let doc = 0; doc < index.docs; doc++) {
+        if (matched[doc] !== words || (test && !test(doc))) continue;
+        total++;
+        best.offer(doc, scores[doc]);
+        if (tally) {
+          for (let i = 0; i < table.width; i++) {
+            const digit = table.themes[doc * table.width + i];
+            for (let b = 0; b < 6; b++) if ((digit >> b) & 1) tally[0][i * 6 + b + 1]++;
+          }
+          tally[1][table.authorities[doc]]++;
+          tally[2][table.surveys[doc]]++;
+          tally[3][table.years[doc]]++;
+        }
+      }
+    }
+    let countsOut = null;
+    if (tally) {
+      countsOut = {};
+      LISTS.forEach((list, i) => {
+        countsOut[list] = {};
+        index.filters[list].forEach((item, p) => {
+          if (tally[i][p + 1] > 0) countsOut[list][item.value] = tally[i][p + 1];
+        });
       });
     }
     const results = await Promise.all(
-      kept.slice(0, limit).map(async ({ doc, score }) => {
-        const d = await display(index, doc);
+      best.best.map(async ({ doc, score }) => {
+        const { data: d, split } = await display(index, doc);
         return {
           slug: d.slug,
           url: new URL(`case-studies/${d.slug}/`, base).toString(),
@@ -328,12 +589,12 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
           themes: d.themes,
           summary: d.summary,
           score,
-          snippet: snippet(d.text || d.summary, terms),
+          snippet: snippetOf(split.chars, split.found, terms),
         };
       }),
     );
-    Object.defineProperty(results, 'total', { value: kept.length });
-    Object.defineProperty(results, 'counts', { value: counts });
+    Object.defineProperty(results, 'total', { value: total });
+    Object.defineProperty(results, 'counts', { value: countsOut });
     return results;
   }
 
@@ -351,9 +612,12 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
       }
       let best = null;
       let bestDistance = Math.max(1, Math.min(2, Math.floor(Array.from(word).length / 3))) + 1;
-      const neighbours = shardsFor(index, Array.from(word)[0] || word, (Array.from(word)[0] || word) + '\u{10ffff}');
-      for (const shard of neighbours) {
-        for (const [, surface] of (await shardTerms(index, shard)).terms) {
+      const initial = Array.from(word)[0] || word;
+      const first = Math.max(shardOf(index, initial), 0);
+      for (let position = first; position < index.keys.length; position++) {
+        const key = index.keys[position];
+        if (compareTerms(key, initial) > 0 && !key.startsWith(initial)) break;
+        for (const [, surface] of (await shard(index, position)).terms) {
           const d = distance(word, surface);
           if (d < bestDistance || (d === bestDistance && best !== null && compareTerms(surface, best) < 0)) {
             best = surface;
