@@ -181,8 +181,8 @@ fn filter(filters: &mut TextAnalyzer, raw: &str) -> Option<String> {
 struct Chunk {
     /// How often each token occurred, by token id (sparse).
     token_counts: Vec<(u32, u32)>,
-    /// Per field: `(term, doc in chunk, term frequency)`, in doc order.
-    postings: Vec<Vec<(u32, u32, u32)>>,
+    /// Per field, in doc order.
+    postings: Vec<Vec<Posting>>,
     /// Per field, each doc's token count.
     lengths: Vec<Vec<u32>>,
     described: Vec<Vec<(u32, u32)>>,
@@ -225,7 +225,7 @@ fn analyse(
             chunk.lengths[field].push(length);
             for term in touched.drain(..) {
                 let frequency = std::mem::take(&mut counts[term as usize]);
-                chunk.postings[field].push((term, doc as u32, frequency));
+                chunk.postings[field].push(Posting::new(term, doc, frequency));
                 if DESCRIBING.contains(&field) {
                     *described.entry(term).or_default() += frequency;
                 }
@@ -239,12 +239,39 @@ fn analyse(
     chunk
 }
 
+/// A term in one case study of a chunk, in 8 bytes: the term, and the
+/// case study's place in its chunk with the term frequency.
+#[derive(Clone, Copy)]
+struct Posting {
+    term: u32,
+    doc_and_frequency: u32,
+}
+
+// The place in the chunk takes the top 8 bits; the frequency the other 24
+// (a case study file is at most 1 MiB, so no field has 2^24 tokens).
+const _: () = assert!(CHUNK <= 256);
+
+impl Posting {
+    fn new(term: u32, doc: usize, frequency: u32) -> Posting {
+        debug_assert!(frequency < 1 << 24);
+        Posting { term, doc_and_frequency: (doc as u32) << 24 | frequency }
+    }
+
+    fn doc(self) -> u32 {
+        self.doc_and_frequency >> 24
+    }
+
+    fn frequency(self) -> u32 {
+        self.doc_and_frequency & 0xFF_FFFF
+    }
+}
+
 /// Chunks joined in doc order.
 #[derive(Default)]
 struct Merged {
-    /// Per field, each chunk's `(provisional term, doc, term frequency)`,
-    /// in doc order; laid out by term once all are in.
-    postings: Vec<Vec<Vec<(u32, u32, u32)>>>,
+    /// Per field, each chunk's first doc id and postings (with provisional
+    /// term ids), in doc order; laid out by term once all are in.
+    postings: Vec<Vec<(u32, Vec<Posting>)>>,
     lengths: Vec<Vec<u32>>,
     described: Vec<Vec<(u32, u32)>>,
     docs: Vec<DocInfo>,
@@ -259,11 +286,8 @@ impl Merged {
             vocabulary.counts[token as usize] += u64::from(count);
         }
         for (field, mut entries) in chunk.postings.into_iter().enumerate() {
-            for entry in &mut entries {
-                entry.1 += first_doc;
-            }
             entries.shrink_to_fit();
-            self.postings[field].push(entries);
+            self.postings[field].push((first_doc, entries));
         }
         for (field, field_lengths) in chunk.lengths.into_iter().enumerate() {
             self.lengths[field].extend(field_lengths);
@@ -289,8 +313,8 @@ impl Merged {
             .zip(lengths)
             .map(|(chunks, field_lengths)| {
                 let mut starts = vec![0u32; terms.len() + 1];
-                for (term, _, _) in chunks.iter().flatten() {
-                    starts[sorted_id[*term as usize] as usize + 1] += 1;
+                for posting in chunks.iter().flat_map(|(_, postings)| postings) {
+                    starts[sorted_id[posting.term as usize] as usize + 1] += 1;
                 }
                 for i in 1..starts.len() {
                     starts[i] += starts[i - 1];
@@ -298,11 +322,11 @@ impl Merged {
                 let total = starts[terms.len()] as usize;
                 let (mut doc_ids, mut term_freqs) = (vec![0u32; total], vec![0u32; total]);
                 let mut next = starts.clone();
-                for chunk in chunks {
-                    for (term, doc, frequency) in chunk {
-                        let at = &mut next[sorted_id[term as usize] as usize];
-                        doc_ids[*at as usize] = doc;
-                        term_freqs[*at as usize] = frequency;
+                for (first_doc, postings) in chunks {
+                    for posting in postings {
+                        let at = &mut next[sorted_id[posting.term as usize] as usize];
+                        doc_ids[*at as usize] = first_doc + posting.doc();
+                        term_freqs[*at as usize] = posting.frequency();
                         *at += 1;
                     }
                 }
