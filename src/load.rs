@@ -9,6 +9,7 @@
 //! goes on.
 
 use crate::diagnostic::{Diagnostic, Pos};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -111,6 +112,8 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    // Case studies are read once the walk is done, on every core.
+    let mut to_read: Vec<(PathBuf, String)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -129,7 +132,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
         if is_case_study(&in_content) {
             let file = relative(root, path);
             match target {
-                Some(_) => read_case_study(&mut sources, path, file),
+                Some(_) => to_read.push((path.to_path_buf(), file)),
                 None => sources.unreadable.push(
                     Diagnostic::file_error(
                         &file,
@@ -145,6 +148,17 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostic> {
                 _ => Asset::OutsideContent,
             };
             sources.assets.insert(in_content, asset);
+        }
+    }
+    let read: Vec<Reading> = to_read.into_par_iter().map(|(path, file)| read_case_study(&path, file)).collect();
+    for outcome in read {
+        match outcome {
+            Reading::Text(source) => sources.case_studies.push(source),
+            Reading::Unreadable(diagnostic) => sources.unreadable.push(diagnostic),
+            Reading::NotUtf8(diagnostic, file, lossy) => {
+                sources.unreadable.push(diagnostic);
+                sources.lossy_text.insert(file, lossy);
+            }
         }
     }
     sources.case_studies.sort_by(|a, b| a.file.cmp(&b.file));
@@ -193,30 +207,38 @@ fn resolve_inside(path: &Path, content_real: &Path, is_link: bool) -> Option<Pat
     fs::canonicalize(path).ok().filter(|real| real.starts_with(content_real))
 }
 
-fn read_case_study(sources: &mut Sources, path: &Path, file: String) {
+/// What reading one case study gave.
+enum Reading {
+    Text(SourceFile),
+    Unreadable(Diagnostic),
+    /// Not UTF-8: the problem, the file, and its text decoded lossily (to
+    /// show the line).
+    NotUtf8(Diagnostic, String, String),
+}
+
+fn read_case_study(path: &Path, file: String) -> Reading {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (stem, extension) = name.rsplit_once('.').map_or((name.as_str(), ""), |(s, e)| (s, e));
     let (stem, extension) = (stem.to_string(), extension.to_string());
     match read_limited(path) {
         Err(e) => {
-            sources.unreadable.push(Diagnostic::file_error(&file, "unreadable", format!("cannot read this file: {e}")))
+            Reading::Unreadable(Diagnostic::file_error(&file, "unreadable", format!("cannot read this file: {e}")))
         }
-        Ok(None) => sources.unreadable.push(
+        Ok(None) => Reading::Unreadable(
             Diagnostic::file_error(&file, "file-too-large", "this case study is larger than 1 MiB").with_help(
                 "move large material into a resource file beside the case study and link to it under `resources`",
             ),
         ),
         Ok(Some(bytes)) => match decode(bytes) {
-            Ok(text) => sources.case_studies.push(SourceFile { file, stem, extension, text }),
-            Err((pos, lossy)) => {
-                sources.unreadable.push(
-                    Diagnostic::error(&file, pos, "invalid-utf8", "this line holds bytes that are not UTF-8 text")
-                        .with_help(
-                            "save the file with the UTF-8 encoding (in most editors: Save As, then Encoding: UTF-8)",
-                        ),
-                );
-                sources.lossy_text.insert(file, lossy);
-            }
+            Ok(text) => Reading::Text(SourceFile { file, stem, extension, text }),
+            Err((pos, lossy)) => Reading::NotUtf8(
+                Diagnostic::error(&file, pos, "invalid-utf8", "this line holds bytes that are not UTF-8 text")
+                    .with_help(
+                        "save the file with the UTF-8 encoding (in most editors: Save As, then Encoding: UTF-8)",
+                    ),
+                file,
+                lossy,
+            ),
         },
     }
 }
