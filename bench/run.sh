@@ -184,7 +184,7 @@ trim() {
 }
 
 # Bytes of the files under a folder (not du's blocks or folder entries).
-bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d\n", s }'; }
+bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 
 record 0 info:date "$(date -u '+%Y-%m-%d %H:%M UTC')"
 record 0 info:machine "$(nproc) cores, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"

@@ -4,14 +4,18 @@
 //! whose choice among equally good terms depends on hash order and so
 //! changes between runs. For each case study: the terms of its why, what
 //! and impact found in more than one case study but in at most one in
-//! [`MAX_SHARE`] (two, in a small bank), weighted by frequency times idf,
-//! the best [`MAX_TERMS`] kept (ties by term). Every other case study scores, for each of those
-//! terms and each of the three fields holding it, BM25 with a term
+//! [`MAX_SHARE`] and at most [`MAX_HOLDERS`] (two, in a small bank),
+//! weighted by frequency times idf, the best [`MAX_TERMS`] kept (ties by
+//! term). Every case study holding one of those terms scores, for each
+//! term and each of the three fields holding it, BM25 with a term
 //! frequency of one (what matters is that it shares the term) boosted by
-//! the term's weight relative to the best; and for each shared theme,
-//! [`THEME_BOOST`] times the theme's idf. The best [`RELATED`] are kept
-//! (ties: lower doc id). Only determinism matters here, not parity with
-//! any client, so the scores are plain f32 sums in a fixed order.
+//! the term's weight relative to the best, plus, for each theme it
+//! shares, [`THEME_BOOST`] times the theme's idf. When too few case
+//! studies share a term (a small bank), every case study sharing a theme
+//! is a candidate. The best [`RELATED`] are kept (ties: lower doc id).
+//! Only determinism matters here, not parity with any client, so the
+//! scores are plain f32 sums in a fixed order. Each case study's work is
+//! bounded, so the stage grows linearly with the bank.
 
 use super::export::idf;
 use super::inverted::{Inverted, DESCRIBING};
@@ -24,8 +28,11 @@ pub const RELATED: usize = 4;
 const MAX_TERMS: usize = 12;
 /// A term must occur this often in the case study to describe it.
 pub const MIN_TERM_FREQUENCY: u32 = 2;
-/// A describing term is in at most one in this many case studies.
+/// A describing term is in at most one in this many case studies, and in
+/// at most [`MAX_HOLDERS`]: each is scored over every case study holding
+/// it, so without a bound the stage would grow with the square of the bank.
 const MAX_SHARE: usize = 10;
+const MAX_HOLDERS: usize = 250;
 /// A shared theme weighs this much times its idf.
 const THEME_BOOST: f32 = 0.5;
 const K1: f32 = 1.2;
@@ -57,17 +64,18 @@ pub fn related(inverted: &Inverted, themes: &[&[String]]) -> Vec<Vec<u32>> {
             by_theme.entry(theme).or_default().push(doc as u32);
         }
     }
+    let theme_weights: Vec<f32> =
+        by_theme.values().map(|holders| THEME_BOOST * idf(holders.len() as u64, total as u64)).collect();
+    let theme_ids: Vec<Vec<usize>> = themes
+        .iter()
+        .map(|doc_themes| doc_themes.iter().filter_map(|t| by_theme.keys().position(|k| k == t)).collect())
+        .collect();
+    let holders: Vec<&Vec<u32>> = by_theme.values().collect();
     (0..total)
         .into_par_iter()
         .map_init(
             || (vec![0f32; total], Vec::new()),
             |(scores, touched), doc| {
-                let mut add = |other: u32, score: f32| {
-                    if scores[other as usize] == 0.0 {
-                        touched.push(other);
-                    }
-                    scores[other as usize] += score;
-                };
                 for (term, weight) in describing_terms(inverted, doc, total) {
                     for (field, factors) in DESCRIBING.iter().zip(&length_factors) {
                         let field = &inverted.fields[*field];
@@ -77,15 +85,28 @@ pub fn related(inverted: &Inverted, themes: &[&[String]]) -> Vec<Vec<u32>> {
                         }
                         let term_weight = idf(u64::from(doc_freq), total as u64) * (1.0 + K1) * weight;
                         for other in field.postings(term).0 {
-                            add(*other, term_weight * factors[*other as usize]);
+                            add(scores, touched, *other, term_weight * factors[*other as usize]);
                         }
                     }
                 }
-                for theme in themes[doc].iter() {
-                    let holders = &by_theme[theme.as_str()];
-                    let theme_weight = THEME_BOOST * idf(holders.len() as u64, total as u64);
-                    for other in holders {
-                        add(*other, theme_weight);
+                // Shared themes count for the case studies that share terms;
+                // only when too few do (a small bank), for every case study
+                // sharing a theme, which costs a pass over them.
+                let mine = &theme_ids[doc];
+                if touched.len() > RELATED {
+                    for other in touched.iter() {
+                        let shared: f32 = mine
+                            .iter()
+                            .filter(|t| theme_ids[*other as usize].contains(t))
+                            .map(|t| theme_weights[*t])
+                            .sum();
+                        scores[*other as usize] += shared;
+                    }
+                } else {
+                    for theme in mine {
+                        for other in holders[*theme] {
+                            add(scores, touched, *other, theme_weights[*theme]);
+                        }
                     }
                 }
                 let mut best: Vec<(f32, u32)> = Vec::with_capacity(RELATED + 1);
@@ -107,6 +128,14 @@ pub fn related(inverted: &Inverted, themes: &[&[String]]) -> Vec<Vec<u32>> {
         .collect()
 }
 
+/// Adds `score` to `other`'s, noting it as touched the first time.
+fn add(scores: &mut [f32], touched: &mut Vec<u32>, other: u32, score: f32) {
+    if scores[other as usize] == 0.0 {
+        touched.push(other);
+    }
+    scores[other as usize] += score;
+}
+
 /// The terms that describe `doc`, each with its weight relative to the
 /// best one's.
 fn describing_terms(inverted: &Inverted, doc: usize, total: usize) -> Vec<(u32, f32)> {
@@ -119,7 +148,7 @@ fn describing_terms(inverted: &Inverted, doc: usize, total: usize) -> Vec<(u32, 
         // A term only this case study has says nothing about others, and
         // one in many case studies barely tells them apart (shared themes
         // say that better) while costing the most to score.
-        if doc_freq > 1 && doc_freq <= (total / MAX_SHARE).max(2) {
+        if doc_freq > 1 && doc_freq <= (total / MAX_SHARE).clamp(2, MAX_HOLDERS) {
             weighted.push((*frequency as f32 * idf(doc_freq as u64, total as u64), *term));
         }
     }
