@@ -3,7 +3,7 @@
 
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING};
 use tantivy::tokenizer::{
-    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, Tokenizer,
 };
 
 /// The analyzer of every searched field: tantivy's `en_stem` pipeline,
@@ -55,18 +55,19 @@ pub fn schema() -> (Schema, Fields) {
 
 /// The analyzer for searched text, at index time and query time alike.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
+    filtered(SimpleTokenizer::default())
 }
 
 /// The filters of [`analyzer`] on their own, for one token at a time: the
 /// build's analysis tokenizes with tantivy's `SimpleTokenizer` and runs
 /// each distinct token through these once (see `inverted`).
 pub fn token_filters() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
+    filtered(RawTokenizer::default())
+}
+
+/// `tokenizer` followed by tantivy's `en_stem` filters.
+fn filtered<T: Tokenizer>(tokenizer: T) -> TextAnalyzer {
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
