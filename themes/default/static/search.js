@@ -454,13 +454,7 @@ function start(page) {
         box.appendChild(p);
         sentence += `. Did you mean ${suggestion}?`;
       }
-      const help = el('p');
-      help.appendChild(text('Check the spelling, try fewer or more general words, or browse case studies by '));
-      help.appendChild(link(`${siteRoot.href}themes/`, 'theme'));
-      help.appendChild(text(' or by '));
-      help.appendChild(link(`${siteRoot.href}authorities/`, 'local authority'));
-      help.appendChild(text('.'));
-      box.appendChild(help);
+      box.appendChild(browseInstead('Check the spelling, try fewer or more general words, or browse case studies by '));
       resultsEl.appendChild(box);
       return sentence;
     }
@@ -550,18 +544,23 @@ function start(page) {
     return null;
   }
 
+  /** A paragraph: `lead`, then links to browse by theme or by authority. */
+  function browseInstead(lead) {
+    const p = el('p');
+    p.appendChild(text(lead));
+    p.appendChild(link(`${siteRoot.href}themes/`, 'theme'));
+    p.appendChild(text(' or by '));
+    p.appendChild(link(`${siteRoot.href}authorities/`, 'local authority'));
+    p.appendChild(text('.'));
+    return p;
+  }
+
   function showError(error) {
     if (error && typeof console !== 'undefined') console.warn('practicebank search:', error);
     countEl.textContent = '';
     clear(resultsEl);
     const box = el('div', 'search-message search-message--error');
-    const p = el('p');
-    p.appendChild(text('Sorry, search is not working at the moment. Try again later, or find case studies by '));
-    p.appendChild(link(`${siteRoot.href}themes/`, 'theme'));
-    p.appendChild(text(' or by '));
-    p.appendChild(link(`${siteRoot.href}authorities/`, 'local authority'));
-    p.appendChild(text('.'));
-    box.appendChild(p);
+    box.appendChild(browseInstead('Sorry, search is not working at the moment. Try again later, or find case studies by '));
     resultsEl.appendChild(box);
     say('Sorry, search is not working at the moment.', 'now');
   }
