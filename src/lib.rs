@@ -132,11 +132,57 @@ pub struct Generated {
 }
 
 /// What one build leaves for the next: the validated site and the search
-/// stage's result, which depends on nothing else.
+/// stage's result, which depends on nothing else; and what [`preview`]
+/// needs to render one case study again (the templates, and the files
+/// under `content/` that links may name).
 pub struct Reuse {
     site: model::Site,
     drafts: bool,
     searchable: search::Searchable,
+    templates: render::Templates,
+    assets: std::collections::BTreeMap<String, load::Asset>,
+}
+
+/// What [`preview`] made of a saved case study.
+pub enum Preview {
+    /// Its page and the files it links, as the next full build makes them
+    /// except for what depends on other case studies: its list of related
+    /// case studies is the last build's, and other pages (listings, feeds,
+    /// the search index) still show the last build's version of it.
+    Pages(Vec<output::OutputFile>),
+    /// The file's problems, with the file as read to show their lines.
+    Invalid { diagnostics: Vec<Diagnostic>, source: Option<load::SourceFile> },
+    /// A change a preview cannot show: only a full build can.
+    NeedsBuild,
+}
+
+/// Reads, validates and renders the case study `file` (relative to the
+/// site root) again, against the rest of the site as `previous` built it:
+/// for `serve` to show a saved case study at once, before the full build
+/// that follows. Only an edit to a case study already published, keeping
+/// its page and its draft status, can be previewed; anything else (a new
+/// or removed file, a link, a draft) is [`Preview::NeedsBuild`].
+pub fn preview(previous: &Reuse, file: &str) -> Preview {
+    let site = &previous.site;
+    let Some(old) = site.case_studies.iter().find(|c| c.file == file) else { return Preview::NeedsBuild };
+    let is_plain_file = std::fs::symlink_metadata(site.root.join(file)).is_ok_and(|m| m.is_file());
+    if !is_plain_file || (old.draft && !previous.drafts) {
+        return Preview::NeedsBuild;
+    }
+    let source = match load::load_case_study(&site.root, file) {
+        Ok(source) => source,
+        Err(diagnostic) => return Preview::Invalid { diagnostics: vec![diagnostic], source: None },
+    };
+    let new = match validate::validate_case_study(&source, &site.config, &previous.assets) {
+        Ok(new) if new.slug != old.slug || new.draft != old.draft => return Preview::NeedsBuild,
+        Ok(new) => new,
+        Err(diagnostics) => return Preview::Invalid { diagnostics, source: Some(source) },
+    };
+    let options = render::RenderOptions { drafts: previous.drafts };
+    match render::case_study_preview(site, &previous.templates, options, &previous.searchable.related, &new) {
+        Ok(files) => Preview::Pages(files),
+        Err(diagnostics) => Preview::Invalid { diagnostics, source: Some(source) },
+    }
 }
 
 /// Builds the site: load, validate, index, render, write. Files are
@@ -179,7 +225,7 @@ fn pipeline(
     keep: bool,
 ) -> Result<(usize, Option<Reuse>), BuildFailure> {
     progress.stage("reading", 0);
-    let sources = load::load(&options.root).map_err(|d| BuildFailure {
+    let mut sources = load::load(&options.root).map_err(|d| BuildFailure {
         diagnostics: vec![d],
         site_invalid: true,
         sources: None,
@@ -190,6 +236,7 @@ fn pipeline(
         site_invalid: e.config,
         sources: Some(sources.clone()),
     })?;
+    let assets = std::mem::take(&mut sources.assets);
     // The sources are as large as the site; past validation they are only
     // needed to show the lines of later problems, and are read again then.
     drop(sources);
@@ -220,5 +267,5 @@ fn pipeline(
         fail(d, output)
     })?;
     let case_studies = site.case_studies.iter().filter(|c| options.drafts || !c.draft).count();
-    Ok((case_studies, keep.then_some(Reuse { site, drafts: options.drafts, searchable })))
+    Ok((case_studies, keep.then_some(Reuse { site, drafts: options.drafts, searchable, templates, assets })))
 }

@@ -198,6 +198,15 @@ pub fn is_case_study(in_content: &str) -> bool {
     in_content.starts_with("case-studies/") && (lower.ends_with(".md") || lower.ends_with(".markdown"))
 }
 
+/// Reads one case study, `file` relative to the site root: what [`load`]
+/// reads for it, or why it cannot be read.
+pub fn load_case_study(root: &Path, file: &str) -> Result<SourceFile, Diagnostic> {
+    match read_case_study(&root.join(file), file.to_string()) {
+        Reading::Text(source) => Ok(source),
+        Reading::Unreadable(diagnostic) | Reading::NotUtf8(diagnostic, ..) => Err(diagnostic),
+    }
+}
+
 /// The real path of `path` when it stays inside `content_real`, following a
 /// symbolic link; `None` when it leads outside or nowhere.
 fn resolve_inside(path: &Path, content_real: &Path, is_link: bool) -> Option<PathBuf> {

@@ -93,6 +93,26 @@ pub fn render(
     }
 }
 
+/// The pages of one case study as they would be with `replacement` in
+/// place of the case study of the same slug in `site`: its page and the
+/// resource files it links. What depends on the rest of the site (the
+/// related list, theme counts, links to other case studies) is taken from
+/// `site` and `related` as they are.
+pub fn case_study_preview(
+    site: &Site,
+    templates: &Templates,
+    options: RenderOptions,
+    related: &BTreeMap<String, Vec<String>>,
+    replacement: &CaseStudy,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let mut published = Published::new(site, options);
+    published.by_slug.insert(&replacement.slug, replacement);
+    for slot in published.newest_first.iter_mut().filter(|c| c.slug == replacement.slug) {
+        *slot = replacement;
+    }
+    pages::case_study_pages(&published, templates, related, replacement)
+}
+
 /// Passes files on, noting their paths (for the sitemap, and to find two
 /// files with the same path).
 struct Recorded<'a> {

@@ -36,43 +36,7 @@ pub fn render_pages(
     progress: &dyn Progress,
     sink: &dyn Sink,
 ) -> Result<(), Vec<Diagnostic>> {
-    let mut files = Vec::new();
-    let mut names = BTreeMap::new();
-    for (name, bytes) in &templates.statics {
-        let output = if HASHED.contains(&name.as_str()) { hashed_name(name, bytes) } else { name.clone() };
-        files.push(OutputFile::bytes(format!("assets/{output}"), bytes.clone()));
-        names.insert(name.as_str(), format!("assets/{output}"));
-    }
-    let asset = |name: &str| names.get(name).cloned().unwrap_or_default();
-    let assets = AssetUrls {
-        css: asset("style.css"),
-        print_css: asset("print.css"),
-        js: asset("site.js"),
-        search_js: asset("search.js"),
-    };
-    let config = &published.site.config;
-    let mut themes: Vec<ThemeView> = config
-        .themes
-        .values()
-        .map(|t| ThemeView {
-            slug: t.slug.clone(),
-            label: t.label.clone(),
-            description: t.description.clone(),
-            count: published.newest_first.iter().filter(|c| c.themes.contains(&t.slug)).count(),
-            url: format!("themes/{}/", t.slug),
-        })
-        .collect();
-    themes.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
-    let site = SiteView {
-        title: config.title.clone(),
-        description: config.description.clone(),
-        base_url: config.base_url.clone(),
-        language: "en-GB",
-        themes,
-        generator: format!("practicebank {}", env!("CARGO_PKG_VERSION")),
-    };
-    let renderer = Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related };
-
+    let (renderer, files) = Renderer::new(published, templates, related);
     let problems: Vec<Diagnostic> = published
         .newest_first
         .par_iter()
@@ -102,6 +66,64 @@ pub fn render_pages(
         others.par_iter().try_for_each(|pages| pages()?.into_iter().try_for_each(|file| sink.put(file)))
     });
     written.map_err(|d| vec![d])
+}
+
+/// One case study's page and the resource files it links, as
+/// [`render_pages`] makes them.
+pub fn case_study_pages(
+    published: &Published<'_>,
+    templates: &Templates,
+    related: &BTreeMap<String, Vec<String>>,
+    case_study: &CaseStudy,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    Renderer::new(published, templates, related).0.case_study(case_study)
+}
+
+impl<'a> Renderer<'a> {
+    /// The renderer, and the theme's static files (their names carry a hash
+    /// of their bytes, so pages link them through the renderer).
+    fn new(
+        published: &'a Published<'a>,
+        templates: &'a Templates,
+        related: &'a BTreeMap<String, Vec<String>>,
+    ) -> (Renderer<'a>, Vec<OutputFile>) {
+        let mut files = Vec::new();
+        let mut names = BTreeMap::new();
+        for (name, bytes) in &templates.statics {
+            let output = if HASHED.contains(&name.as_str()) { hashed_name(name, bytes) } else { name.clone() };
+            files.push(OutputFile::bytes(format!("assets/{output}"), bytes.clone()));
+            names.insert(name.as_str(), format!("assets/{output}"));
+        }
+        let asset = |name: &str| names.get(name).cloned().unwrap_or_default();
+        let assets = AssetUrls {
+            css: asset("style.css"),
+            print_css: asset("print.css"),
+            js: asset("site.js"),
+            search_js: asset("search.js"),
+        };
+        let config = &published.site.config;
+        let mut themes: Vec<ThemeView> = config
+            .themes
+            .values()
+            .map(|t| ThemeView {
+                slug: t.slug.clone(),
+                label: t.label.clone(),
+                description: t.description.clone(),
+                count: published.newest_first.iter().filter(|c| c.themes.contains(&t.slug)).count(),
+                url: format!("themes/{}/", t.slug),
+            })
+            .collect();
+        themes.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()).then_with(|| a.slug.cmp(&b.slug)));
+        let site = SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.clone(),
+            language: "en-GB",
+            themes,
+            generator: format!("practicebank {}", env!("CARGO_PKG_VERSION")),
+        };
+        (Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related }, files)
+    }
 }
 
 impl Renderer<'_> {

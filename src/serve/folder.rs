@@ -85,13 +85,39 @@ impl Folder {
 
     /// Makes the folder hold exactly `files`.
     pub fn update(&mut self, files: &[OutputFile]) -> io::Result<Update> {
-        let wanted: Vec<(&OutputFile, Fingerprint)> =
-            files.par_iter().map(|file| (file, self.fingerprint(&file.contents))).collect();
         let keep: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let gone: Vec<String> = self.files.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
+        let wanted = files.par_iter().map(|file| (file, self.fingerprint(&file.contents))).collect();
+        let mut update = self.write(wanted, &gone)?;
+        for path in gone {
+            self.check_stop()?;
+            let full = self.dir.path().join(&path);
+            match fs::remove_file(&full) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+            self.files.remove(&path);
+            self.remove_empty_parents(&full);
+            update.removed.push(path);
+        }
+        Ok(update)
+    }
+
+    /// Brings `files` up to date and leaves every other file as it is: for
+    /// a preview of one case study, before the full build that follows.
+    pub fn put(&mut self, files: &[OutputFile]) -> io::Result<Update> {
+        // On this thread: a full build may have every pool thread busy.
+        let wanted = files.iter().map(|file| (file, self.fingerprint(&file.contents))).collect();
+        self.write(wanted, &[])
+    }
+
+    /// Writes the `wanted` files whose bytes differ from the folder's;
+    /// `gone` are the files about to be removed (for [`Update::restyle`]).
+    fn write(&mut self, wanted: Vec<(&OutputFile, Fingerprint)>, gone: &[String]) -> io::Result<Update> {
         let changed: Vec<&(&OutputFile, Fingerprint)> =
             wanted.iter().filter(|(file, print)| self.files.get(&file.path) != Some(print)).collect();
-        let gone: Vec<String> = self.files.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
-        let restyle = self.restyle(&changed, &gone);
+        let restyle = self.restyle(&changed, gone);
         let mut update = Update { restyle, ..Update::default() };
         let mut made = BTreeSet::new();
         for (file, print) in changed {
@@ -105,18 +131,6 @@ impl Folder {
             write_whole(&path, &file.contents)?;
             self.files.insert(file.path.clone(), print.clone());
             update.written.push(file.path.clone());
-        }
-        for path in gone {
-            self.check_stop()?;
-            let full = self.dir.path().join(&path);
-            match fs::remove_file(&full) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-            self.files.remove(&path);
-            self.remove_empty_parents(&full);
-            update.removed.push(path);
         }
         update.written.sort();
         Ok(update)
@@ -255,6 +269,19 @@ mod tests {
             [("index.html", "a"), ("b.html", "b")].into_iter().map(|(p, t)| (p.into(), t.into())).collect();
         assert_eq!(tree(f.path()), expected);
         assert!(f.update(&second).unwrap().is_empty());
+    }
+
+    #[test]
+    fn put_writes_what_changed_and_keeps_the_rest() {
+        let mut f = folder();
+        f.update(&[OutputFile::bytes("index.html", "a"), OutputFile::bytes("x/p.html", "p")]).unwrap();
+        let update = f.put(&[OutputFile::bytes("x/p.html", "p2"), OutputFile::bytes("index.html", "a")]).unwrap();
+        assert_eq!((update.written, update.removed), (vec!["x/p.html".to_string()], vec![]));
+        let expected: BTreeMap<String, String> =
+            [("index.html", "a"), ("x/p.html", "p2")].into_iter().map(|(p, t)| (p.into(), t.into())).collect();
+        assert_eq!(tree(f.path()), expected);
+        let update = f.update(&[OutputFile::bytes("x/p.html", "p2")]).unwrap();
+        assert_eq!((update.written, update.removed), (vec![], vec!["index.html".to_string()]), "put's file is known");
     }
 
     #[test]

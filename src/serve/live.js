@@ -6,7 +6,9 @@
 // only, and the problems of the last build if it failed. This page was
 // served with the version in its data-version attribute: when the status
 // has another, the page restyles (if the change was to stylesheets only and
-// applies to this version) or reloads. Problems are shown over the page,
+// applies to this version), stays as it is (if the change applies to this
+// version and lists the files it changed, none of them this page, its
+// folder's files or the theme's assets), or reloads. Problems are shown over the page,
 // built with textContent only, so nothing in a message is ever markup.
 (function () {
   "use strict";
@@ -25,8 +27,11 @@
   function update(status) {
     if (status.version !== version) {
       var restyle = status.restyle;
+      var changed = status.changed;
       if (restyle && restyle.from === version) {
         swapStylesheets(restyle.stylesheets, status.version);
+        version = status.version;
+      } else if (changed && changed.from === version && !changed.files.some(touchesThisPage)) {
         version = status.version;
       } else {
         source.close();
@@ -39,6 +44,22 @@
     } else {
       hide();
     }
+  }
+
+  // The file this page was served from, as the served folder names it;
+  // null when its address cannot be read, and then every change reloads it.
+  var page = null;
+  try {
+    page = decodeURIComponent(location.pathname).replace(/^\//, "");
+    if (page === "" || page.slice(-1) === "/") page += "index.html";
+  } catch (malformed) {
+    page = null;
+  }
+  var folder = page === null ? "" : page.slice(0, page.lastIndexOf("/") + 1);
+
+  function touchesThisPage(file) {
+    if (page === null) return true;
+    return file === page || file.indexOf("assets/") === 0 || (folder !== "" && file.indexOf(folder) === 0);
   }
 
   function swapStylesheets(stylesheets, newVersion) {

@@ -235,27 +235,46 @@ async fn signal() -> std::io::Result<&'static str> {
     }
 }
 
-/// The first build, then one per batch of changes, each reported on the
-/// terminal.
-fn build_loop(mut builder: Builder, mut watch: watch::Watch) {
+/// The first build, then for each batch of changes a preview when it can
+/// be previewed and a full build on a thread of its own; each reported on
+/// the terminal.
+fn build_loop(builder: Builder, mut watch: watch::Watch) {
     let started = Instant::now();
     let outcome = builder.build();
     if !report(&outcome, started, true) {
         return;
     }
+    let builder = Arc::new(builder);
+    let settler = builder.clone();
+    let settling = std::thread::Builder::new().name("practicebank-full-build".into()).spawn(move || loop {
+        let started = Instant::now();
+        match settler.settle() {
+            Some(outcome) if report(&outcome, started, false) => {}
+            _ => return,
+        }
+    });
+    if let Err(e) = settling {
+        print_err(&format!("practicebank serve: cannot start the build thread: {e}; changes are not rebuilt"));
+        return;
+    }
     while let Some(batch) = watch.next_batch() {
         print_out(&changed_line(&batch));
         let started = Instant::now();
-        let outcome = builder.build();
-        if !report(&outcome, started, false) {
-            return;
+        if let Some(outcome) = builder.saved(&batch) {
+            if !report(&outcome, started, false) {
+                break;
+            }
         }
     }
+    builder.stop();
 }
 
 /// Prints what a build did; `false` when the session is ending.
 fn report(outcome: &Outcome, started: Instant, first: bool) -> bool {
     let seconds = started.elapsed().as_secs_f64();
+    let written = |update: &folder::Update| {
+        format!("{} written, {} removed", files(update.written.len()), files(update.removed.len()))
+    };
     match outcome {
         Outcome::Built { case_studies, update } => {
             let noun = if *case_studies == 1 { "case study" } else { "case studies" };
@@ -265,13 +284,13 @@ fn report(outcome: &Outcome, started: Instant, first: bool) -> bool {
                 format!("rebuilt in {seconds:.2} s: nothing changed")
             } else {
                 let what = if update.restyle.is_some() { "restyling open pages" } else { "reloading open pages" };
-                format!(
-                    "rebuilt in {seconds:.2} s: {} written, {} removed; {what}",
-                    files(update.written.len()),
-                    files(update.removed.len())
-                )
+                format!("rebuilt in {seconds:.2} s: {}; {what}", written(update))
             };
             print_out(&line);
+        }
+        Outcome::Previewed { update } => {
+            let what = if update.is_empty() { "nothing changed".to_string() } else { written(update) };
+            print_out(&format!("previewed in {seconds:.3} s: {what}; rebuilding the rest"));
         }
         Outcome::Failed(failure) => {
             let text_of = |file: &str| failure.sources.as_ref().and_then(|s| s.text_of(file));
@@ -283,6 +302,7 @@ fn report(outcome: &Outcome, started: Instant, first: bool) -> bool {
             text.push_str(&format!("build failed with {count} {noun} in {seconds:.2} s; {served}"));
             print_err(&text);
         }
+        Outcome::FailedAgain | Outcome::Superseded => {}
         Outcome::NotWritten(e) => print_err(&format!("practicebank serve: cannot update the served folder: {e}")),
         Outcome::Stopped => return false,
     }

@@ -24,6 +24,12 @@ pub struct Status {
     pub built: bool,
     /// When the change to this version was to stylesheets only.
     pub restyle: Option<Restyle>,
+    /// Which files the change to this version wrote or removed, when they
+    /// are few: open pages none of them touch keep their place.
+    pub changed: Option<Changed>,
+    /// Whether the served files are a whole build. A preview of a saved
+    /// case study (its page only) is not; the full build that follows is.
+    pub settled: bool,
     /// The problems of the last build when it failed; the files served are
     /// then the last good build's. Empty when it succeeded.
     pub problems: Vec<Problem>,
@@ -37,6 +43,15 @@ pub struct Restyle {
     /// Old path to new path of each changed stylesheet, relative to the
     /// site root.
     pub stylesheets: BTreeMap<String, String>,
+}
+
+/// The files one change wrote or removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Changed {
+    /// The version the change applies to.
+    pub from: String,
+    /// Paths relative to the site root, sorted.
+    pub files: Vec<String>,
 }
 
 /// A diagnostic as the overlay shows it.
@@ -67,7 +82,14 @@ impl Problem {
 impl Status {
     /// The status of a session before its first build.
     pub fn starting(session: &str) -> Status {
-        Status { version: format!("{session}-0"), built: false, restyle: None, problems: Vec::new() }
+        Status {
+            version: format!("{session}-0"),
+            built: false,
+            restyle: None,
+            changed: None,
+            settled: false,
+            problems: Vec::new(),
+        }
     }
 }
 

@@ -296,6 +296,8 @@ fn read_chunk(reader: &mut impl BufRead) -> std::io::Result<Option<Vec<u8>>> {
 /// An open event stream, read by a thread into a channel.
 struct Events {
     events: mpsc::Receiver<(String, Value)>,
+    /// The status of the last event taken.
+    last: std::cell::RefCell<Value>,
 }
 
 impl Events {
@@ -348,7 +350,7 @@ impl Events {
                 }
             }
         });
-        Events { events }
+        Events { events, last: std::cell::RefCell::new(Value::Null) }
     }
 
     /// The next event, which must be called `name`; its status.
@@ -356,10 +358,26 @@ impl Events {
         match self.events.recv_timeout(EVENT_WAIT) {
             Ok((got, status)) => {
                 assert_eq!(got, name, "expected a `{name}` event, got {status}\n{}", serve.printed());
+                self.last.replace(status.clone());
                 status
             }
             Err(_) => panic!("no `{name}` event within {EVENT_WAIT:?}\n{}", serve.printed()),
         }
+    }
+
+    /// The status once the served folder holds a whole build again (after
+    /// a preview, the full build that follows it): the last event's if it
+    /// does, or the next that does.
+    fn settled(&self, serve: &Serve) -> Value {
+        let mut status = self.last.borrow().clone();
+        while status["settled"] != true {
+            status = match self.events.recv_timeout(EVENT_WAIT) {
+                Ok((_, status)) => status,
+                Err(_) => panic!("no full build within {EVENT_WAIT:?}\n{}", serve.printed()),
+            };
+        }
+        self.last.replace(status.clone());
+        status
     }
 
     /// No event within `wait`.
@@ -370,9 +388,11 @@ impl Events {
     }
 }
 
-/// The served folder holds exactly what `practicebank build` writes for the
-/// site as it is now, with `base_url` set to the served address.
-fn assert_same_as_build(serve: &Serve, root: &Path) {
+/// Once the full build after the last change is done, the served folder
+/// holds exactly what `practicebank build` writes for the site as it is
+/// now, with `base_url` set to the served address.
+fn assert_same_as_build(serve: &Serve, events: &Events, root: &Path) {
+    events.settled(serve);
     let copy = tempfile::tempdir().unwrap();
     copy_dir(root, copy.path());
     set_line(copy.path(), "site.yaml", "base_url", &serve.url);
@@ -468,11 +488,20 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_page_and_a_fix_recovers() {
     assert_eq!(first["built"], true);
     assert_eq!(first["problems"], serde_json::json!([]));
 
+    // A case study's page is previewed first (its own page only), then
+    // the full build brings the rest up to date.
     set_line(site.path(), ALPHA, "title", "Alpha finds homes for everyone");
-    let reloaded = events.expect("reload", &serve);
-    assert_ne!(reloaded["version"], first["version"]);
+    let previewed = events.expect("reload", &serve);
+    assert_ne!(previewed["version"], first["version"]);
+    assert_eq!(previewed["settled"], false, "{previewed}");
+    let changed = serde_json::json!({"from": first["version"], "files": ["case-studies/alpha-housing/index.html"]});
+    assert_eq!(previewed["changed"], changed);
     let page = serve.get("/case-studies/alpha-housing/");
     assert!(page.text().contains("Alpha finds homes for everyone"), "{}", page.text());
+    let reloaded = events.settled(&serve);
+    assert_ne!(reloaded["version"], previewed["version"], "listings and feeds show the new title too");
+    assert!(serve.get("/").text().contains("Alpha finds homes for everyone"));
+    let page = serve.get("/case-studies/alpha-housing/");
     assert!(page.text().contains(&format!("data-version=\"{}\"", reloaded["version"].as_str().unwrap())));
 
     set_line(site.path(), ALPHA, "date", "2021-13-45");
@@ -483,10 +512,12 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_page_and_a_fix_recovers() {
     assert_eq!(problem["line"], 6);
     assert_eq!(problem["code"], "bad-date");
     assert_eq!(problem["source_line"], "date: 2021-13-45");
+    let failed = events.settled(&serve);
+    assert_eq!((&failed["version"], &failed["problems"][0]["code"]), (&reloaded["version"], &problem["code"]));
     let still = serve.get("/case-studies/alpha-housing/");
     assert_eq!(still.status, 200);
     assert!(still.text().contains("Alpha finds homes for everyone"), "the last good page is served");
-    // The terminal shows what `check` shows.
+    // The terminal shows what `check` shows, once.
     let checked =
         Command::new(env!("CARGO_BIN_EXE_practicebank")).args(["check", "--root"]).arg(site.path()).output().unwrap();
     let check_text = String::from_utf8(checked.stdout).unwrap();
@@ -494,12 +525,14 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_page_and_a_fix_recovers() {
     assert!(diagnostic.contains("error[bad-date]"), "{check_text}");
     serve.stderr.wait_for(EVENT_WAIT, |l| l.starts_with("build failed with 1 error")).expect("a summary line");
     assert!(serve.stderr.text().contains(diagnostic), "check printed:\n{diagnostic}\n{}", serve.printed());
+    assert_eq!(serve.stderr.count(|l| l.starts_with("build failed")), 1, "{}", serve.printed());
 
     set_line(site.path(), ALPHA, "date", "2021-03-04");
     let fixed = events.expect("ok", &serve);
     assert_eq!(fixed["problems"], serde_json::json!([]));
     assert_eq!(fixed["version"], reloaded["version"], "the fix builds what was served");
-    assert_same_as_build(&serve, site.path());
+    assert_same_as_build(&serve, &events, site.path());
+    assert_eq!(events.settled(&serve)["version"], reloaded["version"]);
 }
 
 #[test]
@@ -509,23 +542,23 @@ fn rebuilds_write_what_a_full_build_writes() {
     let serve = Serve::start(root, &[]);
     let events = serve.events();
     events.expect("status", &serve);
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 
     // One case study's text: its page, listings, feeds, search index.
     set_line(root, ALPHA, "summary", "Alpha works with landlords and housing officers.");
     events.expect("reload", &serve);
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 
     // A new case study, then one removed.
     let beta = fs::read_to_string(root.join("content/case-studies/beta-celebrates.md")).unwrap();
     fs::write(root.join("content/case-studies/delta-new.md"), beta.replace("Beta", "Delta")).unwrap();
     events.expect("reload", &serve);
     assert!(serve.get("/case-studies/delta-new/").text().contains("Delta celebrates success"));
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
     fs::remove_file(root.join("content/case-studies/delta-new.md")).unwrap();
     events.expect("reload", &serve);
     assert_eq!(serve.get("/case-studies/delta-new/").status, 404);
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 
     // A template: every page, with the search stage reused.
     let template = root.join("themes/default/templates/404.html");
@@ -533,7 +566,7 @@ fn rebuilds_write_what_a_full_build_writes() {
     fs::write(&template, text.replace("Overridden by the site.", "Not here, sorry.")).unwrap();
     events.expect("reload", &serve);
     assert!(serve.get("/missing").text().contains("Not here, sorry."));
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 
     // A stylesheet only: pages restyle instead of reloading.
     let old_css = stylesheet(&serve);
@@ -542,13 +575,13 @@ fn rebuilds_write_what_a_full_build_writes() {
     let restyled = events.expect("css", &serve);
     let new_css = stylesheet(&serve);
     assert_eq!(restyled["restyle"]["stylesheets"][&old_css], new_css.as_str(), "{restyled}");
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 
     // site.yaml: everything.
     set_line(root, "site.yaml", "title", "Fixture Bank Renamed");
     events.expect("reload", &serve);
     assert!(serve.get("/").text().contains("Fixture Bank Renamed"));
-    assert_same_as_build(&serve, root);
+    assert_same_as_build(&serve, &events, root);
 }
 
 #[test]
@@ -566,6 +599,7 @@ fn a_save_in_several_steps_is_one_rebuild() {
     fs::write(&temporary, text.replace("Alpha finds homes", "Alpha finds more homes")).unwrap();
     fs::rename(&temporary, &alpha).unwrap();
     events.expect("reload", &serve);
+    events.settled(&serve);
     events.expect_none(SETTLE, &serve);
 
     // Deleted, then written again; then written twice more.
@@ -574,8 +608,10 @@ fn a_save_in_several_steps_is_one_rebuild() {
     fs::write(&alpha, text.replace("Alpha finds homes", "Alpha finds homes again!")).unwrap();
     fs::write(&alpha, text.replace("Alpha finds homes", "Alpha finds homes again")).unwrap();
     events.expect("reload", &serve);
+    events.settled(&serve);
     events.expect_none(SETTLE, &serve);
     assert!(serve.get("/case-studies/alpha-housing/").text().contains("Alpha finds homes again<"));
+    assert_eq!(serve.stdout.count(|l| l.starts_with("previewed")), 2, "{}", serve.printed());
     assert_eq!(serve.stdout.count(|l| l.starts_with("rebuilt")), 2, "{}", serve.printed());
     assert_eq!(serve.stderr.count(|l| l.starts_with("build failed")), 0, "{}", serve.printed());
 }
