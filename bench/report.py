@@ -155,8 +155,9 @@ def main():
                 rows.append([f"{n:,}", r["serve_case"], r.get("serve_template", "—"), r.get("serve_css", "—")])
         print("### practicebank serve, from saving a file to the reload event")
         print()
-        print(f"Median [min-max] of {info.get('serve_runs', '?')} saves, serve's own rebuild time in brackets "
-              "(examples/bench_serve.rs).")
+        print(f"Median [min-max] of {info.get('serve_runs', '?')} saves to the reload event; then the median "
+              "time until the whole site is built (after a case study's page is previewed, the full build that "
+              "follows), with serve's own full-build time in brackets (examples/bench_serve.rs).")
         print()
         print(table(["case studies", "case study edit", "template edit (base.html)", "stylesheet edit"], rows))
         print()

@@ -55,7 +55,8 @@ fn main() -> ExitCode {
     }
     println!(
         "practicebank serve, from saving a file to the reload event: median [min-max] of {} saves; \
-         serve's own rebuild time in brackets after it",
+         then to the event saying the whole site is built (after a case study's page is previewed, \
+         the full build that follows it), with serve's own full-build time in brackets",
         args.runs
     );
     println!("load average at start: {}", load_average());
@@ -131,18 +132,24 @@ fn timed(
     save: impl Fn(usize) -> Result<(), String>,
 ) -> Result<String, String> {
     let mut seconds = Vec::new();
+    let mut whole = Vec::new();
     let mut rebuilds = Vec::new();
     for run in 0..runs {
         std::thread::sleep(PAUSE);
         let started = Instant::now();
         save(run)?;
-        events.next(name)?;
+        let settled = events.next(name)?;
         seconds.push(started.elapsed().as_secs_f64());
+        if !settled {
+            events.settled()?;
+        }
+        whole.push(started.elapsed().as_secs_f64());
         rebuilds.push(serve.rebuilt()?);
     }
     let (median, min, max) = summary(&mut seconds);
+    let (whole, _, _) = summary(&mut whole);
     let (rebuild, _, _) = summary(&mut rebuilds);
-    Ok(format!("{median:.2} s [{min:.2}-{max:.2}] ({rebuild:.2} s)"))
+    Ok(format!("{median:.3} s [{min:.3}-{max:.3}]; whole site {whole:.2} s ({rebuild:.2} s)"))
 }
 
 fn summary(values: &mut [f64]) -> (f64, f64, f64) {
@@ -235,7 +242,8 @@ impl Serve {
 
 /// Names of events from serve's event stream, as they arrive.
 struct Events {
-    names: mpsc::Receiver<String>,
+    /// Each event's name, and whether it says the folder is settled.
+    names: mpsc::Receiver<(String, bool)>,
 }
 
 impl Events {
@@ -248,9 +256,13 @@ impl Events {
             // lines is enough to find the events' names.
             let mut reader = BufReader::new(stream);
             let mut line = String::new();
+            let mut name = String::new();
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-                if let Some(name) = line.strip_prefix("event:") {
-                    if sender.send(name.trim().to_string()).is_err() {
+                if let Some(event) = line.strip_prefix("event:") {
+                    name = event.trim().to_string();
+                } else if let Some(data) = line.strip_prefix("data:") {
+                    let settled = data.contains("\"settled\":true");
+                    if sender.send((std::mem::take(&mut name), settled)).is_err() {
                         break;
                     }
                 }
@@ -260,11 +272,24 @@ impl Events {
         Ok(Events { names })
     }
 
-    fn next(&self, expected: &str) -> Result<(), String> {
+    /// Waits for the event `expected`; whether the served folder is then a
+    /// whole build (not a preview of one page).
+    fn next(&self, expected: &str) -> Result<bool, String> {
         match self.names.recv_timeout(PATIENCE) {
-            Ok(name) if name == expected => Ok(()),
-            Ok(name) => Err(format!("expected a `{expected}` event, got `{name}`")),
+            Ok((name, settled)) if name == expected => Ok(settled),
+            Ok((name, _)) => Err(format!("expected a `{expected}` event, got `{name}`")),
             Err(_) => Err(format!("no `{expected}` event in time")),
+        }
+    }
+
+    /// Waits for the event that says the served folder is a whole build.
+    fn settled(&self) -> Result<(), String> {
+        loop {
+            match self.names.recv_timeout(PATIENCE) {
+                Ok((_, true)) => return Ok(()),
+                Ok((_, false)) => {}
+                Err(_) => return Err("no full build in time".into()),
+            }
         }
     }
 }

@@ -9,12 +9,22 @@
 //!   served, and without the search cache, so nothing is written in the
 //!   site; the folder is removed when the session ends (Ctrl-C, SIGTERM or
 //!   SIGHUP, also in the middle of a build).
-//! - After every build the folder holds exactly what `practicebank build`
-//!   writes for the same site and `base_url`. Each build runs the whole
-//!   pipeline in memory, except the search stage when the validated site is
-//!   unchanged (a template or stylesheet edit: see [`crate::generate`]);
-//!   then only files whose bytes changed are written ([`folder`], driven by
-//!   [`rebuild`]).
+//! - A save that changes only case studies already published is shown at
+//!   once: each is read, checked and rendered again against the last full
+//!   build and its page written (a *preview*, [`crate::preview`]); its page
+//!   is then the full build's except for its list of related case studies,
+//!   which is the last build's. Every save is followed by a full build on a
+//!   thread of its own; one overtaken by a newer save writes nothing.
+//! - After every full build the folder holds exactly what `practicebank
+//!   build` writes for the same site and `base_url` (the status says
+//!   `settled`). Each runs the whole pipeline in memory, except the search
+//!   stage when the validated site is unchanged (a template or stylesheet
+//!   edit: see [`crate::generate`]); then only files whose bytes changed
+//!   are written ([`folder`], driven by [`rebuild`]).
+//! - Open pages reload when a change touches them: their own file, a file
+//!   in their folder, or the theme's assets (stylesheets alone are swapped
+//!   in place). The status lists the files a change wrote, when they are
+//!   few, so a page a change does not touch keeps its place.
 //! - A failed build changes nothing served. The terminal shows its
 //!   diagnostics as `check` does; open pages show them over the page.
 //! - HTTP ([`http`]): `GET` and `HEAD` of the folder's files and nothing
@@ -23,11 +33,11 @@
 //! - Changes are noticed by [`watch`]: native events, or polling.
 //!
 //! [`run`] owns the session: the folder, the status, the watcher and the
-//! server are values it creates and drops, with no global state. Builds run
-//! on one thread of their own (the pipeline is blocking, and parallel with
-//! rayon inside); the HTTP server runs on a tokio runtime; the build thread
-//! publishes each build's [`status::Status`] on a watch channel that the
-//! event streams read.
+//! server are values it creates and drops, with no global state. Previews
+//! run on the thread that hears saves and full builds on one of their own
+//! (the pipeline is blocking, and parallel with rayon inside); the HTTP
+//! server runs on a tokio runtime; each build or preview publishes its
+//! [`status::Status`] on a watch channel that the event streams read.
 
 mod folder;
 mod http;
@@ -247,9 +257,8 @@ fn build_loop(builder: Builder, mut watch: watch::Watch) {
     let builder = Arc::new(builder);
     let settler = builder.clone();
     let settling = std::thread::Builder::new().name("practicebank-full-build".into()).spawn(move || loop {
-        let started = Instant::now();
         match settler.settle() {
-            Some(outcome) if report(&outcome, started, false) => {}
+            Some((outcome, started)) if report(&outcome, started, false) => {}
             _ => return,
         }
     });

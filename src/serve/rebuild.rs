@@ -30,6 +30,7 @@ use crate::{BuildFailure, BuildOptions, Preview, Reuse};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 use tokio::sync::watch;
 
 /// Past this many changed files, the status does not list them and every
@@ -142,8 +143,8 @@ impl Builder {
     }
 
     /// Waits until a full build is wanted and runs it; `None` when the
-    /// session is ending.
-    pub fn settle(&self) -> Option<Outcome> {
+    /// session is ending. Returns when the build started, too.
+    pub fn settle(&self) -> Option<(Outcome, Instant)> {
         let generation = {
             let mut state = self.state();
             while state.wanted == state.built && !state.stopping {
@@ -154,7 +155,8 @@ impl Builder {
             }
             state.wanted
         };
-        Some(self.full_build(generation))
+        let started = Instant::now();
+        Some((self.full_build(generation), started))
     }
 
     /// Builds the whole site for the save `generation` and, if it built

@@ -34,7 +34,7 @@ use std::time::{Duration, Instant, SystemTime};
 /// editor's save is a few events within a millisecond or two (write a
 /// temporary file, rename it over the old one); every millisecond here is
 /// added to every save's reload.
-pub const QUIET: Duration = Duration::from_millis(40);
+pub const QUIET: Duration = Duration::from_millis(20);
 /// The longest a burst may delay a rebuild.
 pub const LONGEST: Duration = Duration::from_secs(2);
 /// How often polling looks at every file.

@@ -9,6 +9,8 @@
 //   finds no WCAG 2.2 A or AA violation with it shown;
 // - saving the fix takes the problem away;
 // - an edit to the stylesheet restyles the page without reloading it;
+// - a page that neither the preview of an edit nor the full build after it
+//   changes stays as it is, and reloads once a change does touch it;
 // - nothing goes wrong in the console along the way.
 //
 // A screenshot of the problem over the page goes to tests/browser/artifacts/.
@@ -53,7 +55,7 @@ function startServe(root) {
       if (url && folder && /^built /m.test(stdout)) {
         clearTimeout(timer);
         child.removeAllListeners('exit');
-        resolve({ child, url: url[1], folder: folder[1], output: () => `${stdout}\n${stderr}` });
+        resolve({ child, url: url[1], folder: folder[1], stdout: () => stdout, output: () => `${stdout}\n${stderr}` });
       }
     });
   });
@@ -146,6 +148,35 @@ describe('practicebank serve in a browser', () => {
       timeout: WAIT,
     });
     assert.equal(await page.evaluate(() => window.beforeTheEdit), true, 'the page was not reloaded');
+  });
+
+  test('a page no change touches stays as it is', async () => {
+    const home = await page.context().newPage();
+    await home.goto(serve.url, { waitUntil: 'load' });
+    await home.waitForFunction(() => document.querySelector('script[data-version]') !== null);
+    await home.evaluate(() => (window.beforeTheEdit = true));
+    await page.evaluate(() => (window.beforeTheEdit = true));
+    const mark = serve.stdout().length;
+    const rebuilt = () => /^previewed in .*$[\s\S]*^rebuilt in /m.test(serve.stdout().slice(mark));
+    // Alpha's own text: its page and the search index change, the home
+    // page's card of it does not.
+    setLine(root, ALPHA, 'why', 'Care leavers told Alpha they felt unsafe at night.');
+    await page.waitForFunction(() => document.body.textContent.includes('felt unsafe at night'), null, {
+      timeout: WAIT,
+    });
+    assert.equal(await page.evaluate(() => window.beforeTheEdit), undefined, 'the edited page reloaded');
+    const deadline = Date.now() + WAIT;
+    while (!rebuilt() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.ok(rebuilt(), `no preview, then full build, after the edit:\n${serve.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(await home.evaluate(() => window.beforeTheEdit), true, 'the home page was not reloaded');
+    // Its title is on the home page's card: that page reloads now.
+    setLine(root, ALPHA, 'title', 'Alpha finds homes at night');
+    await home.waitForFunction(() => document.body.textContent.includes('Alpha finds homes at night'), null, {
+      timeout: WAIT,
+    });
+    assert.equal(await home.evaluate(() => window.beforeTheEdit), undefined, 'the home page reloaded');
+    await home.close();
   });
 
   test('nothing went wrong in the console', () => {

@@ -500,6 +500,13 @@ fn an_edit_reloads_a_broken_edit_keeps_the_last_good_page_and_a_fix_recovers() {
     assert!(page.text().contains("Alpha finds homes for everyone"), "{}", page.text());
     let reloaded = events.settled(&serve);
     assert_ne!(reloaded["version"], previewed["version"], "listings and feeds show the new title too");
+    assert_eq!(reloaded["changed"]["from"], previewed["version"]);
+    let rewritten = reloaded["changed"]["files"].as_array().unwrap();
+    assert!(rewritten.contains(&"index.html".into()), "{reloaded}");
+    assert!(
+        !rewritten.contains(&"case-studies/alpha-housing/index.html".into()),
+        "the preview was the page: {reloaded}"
+    );
     assert!(serve.get("/").text().contains("Alpha finds homes for everyone"));
     let page = serve.get("/case-studies/alpha-housing/");
     assert!(page.text().contains(&format!("data-version=\"{}\"", reloaded["version"].as_str().unwrap())));
