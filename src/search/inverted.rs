@@ -87,13 +87,14 @@ impl Inverted {
         // one batch are in memory at once.
         for batch in case_studies.chunks(BATCH) {
             let plain: Vec<[String; 7]> = batch.par_iter().map(|c| plain_fields(c)).collect();
-            vocabulary.learn(&plain);
-            let chunks: Vec<Chunk> = plain
-                .par_chunks(CHUNK)
-                .zip(batch.par_chunks(CHUNK))
-                .map_init(SimpleTokenizer::default, |tokenizer, (plain, docs)| {
-                    analyse(&vocabulary, tokenizer, plain, docs)
-                })
+            let tokenised: Vec<Tokenised> =
+                plain.par_chunks(CHUNK).map_init(SimpleTokenizer::default, |t, docs| tokenise(t, docs)).collect();
+            let token_ids = vocabulary.learn(&tokenised);
+            let chunks: Vec<Chunk> = tokenised
+                .par_iter()
+                .zip(token_ids)
+                .zip(plain.par_chunks(CHUNK).zip(batch.par_chunks(CHUNK)))
+                .map(|((tokenised, token_ids), (plain, docs))| analyse(&vocabulary, tokenised, &token_ids, plain, docs))
                 .collect();
             for chunk in chunks {
                 merged.add(chunk, &mut vocabulary);
@@ -106,6 +107,51 @@ impl Inverted {
     pub fn term_id(&self, term: &str) -> Option<u32> {
         self.terms.binary_search_by(|t| t.as_str().cmp(term)).ok().map(|i| i as u32)
     }
+}
+
+/// One chunk of case studies tokenised once: each distinct token (as
+/// written) once, and every field's tokens as indexes into that list, so
+/// the vocabulary is asked about each distinct token once per chunk rather
+/// than at every occurrence.
+struct Tokenised<'a> {
+    /// The chunk's distinct tokens, in order of first sight.
+    distinct: Vec<&'a str>,
+    /// The fields of every doc, one after another, as indexes into
+    /// `distinct`.
+    tokens: Vec<u32>,
+    /// Where each field's tokens end in `tokens`, doc by doc.
+    ends: Vec<usize>,
+}
+
+impl Tokenised<'_> {
+    /// The tokens of `field` of the chunk's `doc`.
+    fn field(&self, doc: usize, field: usize) -> &[u32] {
+        let at = doc * SEARCHED.len() + field;
+        let start = if at == 0 { 0 } else { self.ends[at - 1] };
+        &self.tokens[start..self.ends[at]]
+    }
+}
+
+fn tokenise<'a>(tokenizer: &mut SimpleTokenizer, docs: &'a [[String; 7]]) -> Tokenised<'a> {
+    let mut seen: FxHashMap<&'a str, u32> = FxHashMap::default();
+    let mut tokenised = Tokenised { distinct: Vec::new(), tokens: Vec::new(), ends: Vec::new() };
+    for text in docs.iter().flatten() {
+        let mut stream = tokenizer.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            // The simple tokenizer only splits: a token is a slice of the text.
+            let raw = &text[token.offset_from..token.offset_to];
+            debug_assert_eq!(raw, token.text);
+            let next = tokenised.distinct.len() as u32;
+            let id = *seen.entry(raw).or_insert_with(|| {
+                tokenised.distinct.push(raw);
+                next
+            });
+            tokenised.tokens.push(id);
+        }
+        tokenised.ends.push(tokenised.tokens.len());
+    }
+    tokenised
 }
 
 /// Every distinct token seen (as written) and the term tantivy's filters
@@ -125,30 +171,20 @@ struct Vocabulary {
 }
 
 impl Vocabulary {
-    /// Adds the tokens of `plain` not seen before, filtering them in
-    /// parallel.
-    fn learn(&mut self, plain: &[[String; 7]]) {
+    /// Adds the tokens of `chunks` not seen before, filtering them in
+    /// parallel; returns, for each chunk, the token id of each of its
+    /// distinct tokens.
+    fn learn(&mut self, chunks: &[Tokenised]) -> Vec<Vec<u32>> {
         let known = &self.ids;
-        let mut new: Vec<String> = plain
-            .par_chunks(CHUNK)
-            .map_init(SimpleTokenizer::default, |tokenizer, docs| {
-                let mut new: FxHashSet<String> = FxHashSet::default();
-                for text in docs.iter().flatten() {
-                    let mut stream = tokenizer.token_stream(text);
-                    while stream.advance() {
-                        let raw = stream.token().text.as_str();
-                        if !known.contains_key(raw) && !new.contains(raw) {
-                            new.insert(raw.to_string());
-                        }
-                    }
-                }
-                new
-            })
-            .reduce(FxHashSet::default, |mut a, b| {
+        let mut new: Vec<String> = chunks
+            .par_iter()
+            .map(|chunk| chunk.distinct.iter().copied().filter(|raw| !known.contains_key(*raw)).collect())
+            .reduce(FxHashSet::default, |mut a: FxHashSet<&str>, b| {
                 a.extend(b);
                 a
             })
             .into_iter()
+            .map(str::to_string)
             .collect();
         // Sorted, so provisional ids (and so nothing) depend on hash order.
         new.par_sort_unstable();
@@ -166,6 +202,8 @@ impl Vocabulary {
             self.tokens.push((raw, term));
         }
         self.counts.resize(self.tokens.len(), 0);
+        let ids = &self.ids;
+        chunks.par_iter().map(|chunk| chunk.distinct.iter().map(|raw| ids[*raw]).collect()).collect()
     }
 }
 
@@ -191,7 +229,8 @@ struct Chunk {
 
 fn analyse(
     vocabulary: &Vocabulary,
-    tokenizer: &mut SimpleTokenizer,
+    tokenised: &Tokenised,
+    token_ids: &[u32],
     plain: &[[String; 7]],
     case_studies: &[&CaseStudy],
 ) -> Chunk {
@@ -202,20 +241,19 @@ fn analyse(
         described: Vec::with_capacity(plain.len()),
         docs: Vec::with_capacity(plain.len()),
     };
-    let mut token_counts: Vec<u32> = vec![0; vocabulary.tokens.len()];
+    // How often each of the chunk's distinct tokens occurred.
+    let mut token_counts: Vec<u32> = vec![0; token_ids.len()];
     // Term frequencies of the current field, by term id, with the ids
     // touched so clearing costs only what was used.
     let mut counts: Vec<u32> = vec![0; vocabulary.terms.len()];
     let mut touched: Vec<u32> = Vec::new();
     let mut described: FxHashMap<u32, u32> = FxHashMap::default();
     for (doc, (fields, case_study)) in plain.iter().zip(case_studies).enumerate() {
-        for (field, text) in fields.iter().enumerate() {
+        for field in 0..fields.len() {
             let mut length = 0;
-            let mut stream = tokenizer.token_stream(text);
-            while stream.advance() {
-                let token = vocabulary.ids[stream.token().text.as_str()];
-                token_counts[token as usize] += 1;
-                let Some(term) = vocabulary.tokens[token as usize].1 else { continue };
+            for &local in tokenised.field(doc, field) {
+                token_counts[local as usize] += 1;
+                let Some(term) = vocabulary.tokens[token_ids[local as usize] as usize].1 else { continue };
                 length += 1;
                 if counts[term as usize] == 0 {
                     touched.push(term);
@@ -234,8 +272,7 @@ fn analyse(
         chunk.described.push(described.drain().filter(|(_, n)| *n >= MIN_TERM_FREQUENCY).collect());
         chunk.docs.push(doc_info(case_study, fields));
     }
-    chunk.token_counts =
-        token_counts.into_iter().enumerate().filter(|(_, n)| *n > 0).map(|(token, n)| (token as u32, n)).collect();
+    chunk.token_counts = token_ids.iter().copied().zip(token_counts).collect();
     chunk
 }
 

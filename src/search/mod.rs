@@ -44,14 +44,17 @@ pub fn build(site: &Site, drafts: bool) -> Searchable {
     let published: Vec<&crate::model::CaseStudy> = site.case_studies.iter().filter(|c| drafts || !c.draft).collect();
     let inverted = inverted::Inverted::build(&published);
     let themes: Vec<&[String]> = published.iter().map(|c| c.themes.as_slice()).collect();
-    let related = related::related(&inverted, &themes)
+    // Both only read the index; side by side, each fills the other's
+    // stretches on one core.
+    let (related, files) =
+        rayon::join(|| related::related(&inverted, &themes), || export::export(&inverted, &site.config));
+    let related = related
         .into_iter()
         .enumerate()
         .map(|(doc, ids)| {
             (published[doc].slug.clone(), ids.into_iter().map(|id| published[id as usize].slug.clone()).collect())
         })
         .collect();
-    let files = export::export(&inverted, &site.config);
     Searchable { related, files }
 }
 
