@@ -61,10 +61,16 @@ pub fn render(
 ) -> Result<(), Vec<Diagnostic>> {
     let published = Published::new(site, options);
     let recorded = Recorded { sink, paths: Mutex::new(Vec::new()) };
-    pages::render_pages(&published, templates, related, progress, &recorded)?;
+    // Feeds and open data are long single pieces of work: made beside the
+    // pages, they fill gaps the pages leave instead of ending the stage
+    // on one core.
+    let (rendered, (feeds, open_data)) = rayon::join(
+        || pages::render_pages(&published, templates, related, progress, &recorded),
+        || rayon::join(|| feeds::feeds(&published), || data::open_data(&published)),
+    );
+    rendered?;
     let mut paths = recorded.paths.into_inner().unwrap_or_else(PoisonError::into_inner);
     paths.sort_unstable();
-    let (feeds, open_data) = rayon::join(|| feeds::feeds(&published), || data::open_data(&published));
     let mut files = vec![feeds::sitemap(&published, &paths), feeds::robots(&published)];
     files.extend(feeds);
     files.extend(open_data);
