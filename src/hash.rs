@@ -6,8 +6,14 @@
 
 /// The hash of `bytes` as 16 lowercase hex digits.
 pub fn content_hash(bytes: &[u8]) -> String {
+    content_hash_of_parts([bytes])
+}
+
+/// The hash of `parts` one after another, without joining them: the same
+/// as [`content_hash`] of their concatenation.
+pub fn content_hash_of_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
+    for byte in parts.into_iter().flatten() {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -32,5 +38,7 @@ mod tests {
         assert_eq!(content_hash(b""), "cbf29ce484222325");
         assert_eq!(content_hash(b"a"), "af63dc4c8601ec8c");
         assert_eq!(hashed_name("style.css", b"a"), "style.af63dc4c86.css");
+        let parts: [&[u8]; 3] = [b"ab", b"", b"c"];
+        assert_eq!(content_hash_of_parts(parts), content_hash(b"abc"));
     }
 }

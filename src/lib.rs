@@ -22,6 +22,7 @@ pub mod frontmatter;
 pub mod hash;
 pub mod load;
 pub mod markdown;
+pub mod memory;
 pub mod model;
 pub mod new;
 pub mod output;
@@ -240,6 +241,7 @@ fn pipeline(
     // The sources are as large as the site; past validation they are only
     // needed to show the lines of later problems, and are read again then.
     drop(sources);
+    memory::release_freed();
     let fail = |diagnostics: Vec<Diagnostic>, site_invalid: bool| BuildFailure {
         diagnostics,
         site_invalid,
@@ -259,6 +261,8 @@ fn pipeline(
     for file in files {
         sink.put(file).map_err(|d| fail(vec![d], true))?;
     }
+    // The index is gone and its files written: rendering starts lean.
+    memory::release_freed();
     progress.stage("rendering", site.case_studies.len() as u64);
     let render_options = render::RenderOptions { drafts: options.drafts };
     render::render(&site, &templates, render_options, &searchable.related, progress, sink).map_err(|d| {

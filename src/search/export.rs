@@ -133,7 +133,7 @@
 use super::index::DocInfo;
 use super::inverted::Inverted;
 use super::schema::SEARCHED;
-use crate::hash::content_hash;
+use crate::hash::{content_hash, content_hash_of_parts};
 use crate::model::SiteConfig;
 use crate::output::OutputFile;
 use rayon::prelude::*;
@@ -220,7 +220,7 @@ pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
     if !current.is_empty() {
         shards.push(shard_text(&mut current));
     }
-    let term_dir = format!("terms-{}/", &content_hash(shards.concat().as_bytes())[..12]);
+    let term_dir = format!("terms-{}/", &content_hash_of_parts(shards.iter().map(String::as_bytes))[..12]);
     for (i, text) in shards.into_iter().enumerate() {
         files.push(OutputFile::bytes(format!("search/{term_dir}{i}.json"), text));
     }
@@ -235,7 +235,7 @@ pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
             }))
         })
         .collect();
-    let doc_dir = format!("docs-{}/", &content_hash(&doc_bytes.concat())[..12]);
+    let doc_dir = format!("docs-{}/", &content_hash_of_parts(doc_bytes.iter().map(Vec::as_slice))[..12]);
     for (id, bytes) in doc_bytes.into_iter().enumerate() {
         files.push(OutputFile::bytes(format!("search/{doc_dir}{id}.json"), bytes));
     }

@@ -344,9 +344,12 @@ impl Merged {
             sorted_id[*provisional as usize] = sorted as u32;
         }
         // A counting sort by term: the chunks are in doc order, so each
-        // term's postings come out in doc order.
+        // term's postings come out in doc order. A field at a time, giving
+        // back the memory of its unsorted postings before the next is laid
+        // out, so the two copies of the whole index are never resident at
+        // once (at 10,000 case studies each is about 50 MB).
         let fields = postings
-            .into_par_iter()
+            .into_iter()
             .zip(lengths)
             .map(|(chunks, field_lengths)| {
                 let mut starts = vec![0u32; terms.len() + 1];
@@ -367,6 +370,7 @@ impl Merged {
                         *at += 1;
                     }
                 }
+                crate::memory::release_freed();
                 FieldIndex {
                     total_tokens: field_lengths.iter().map(|l| u64::from(*l)).sum(),
                     norm_ids: field_lengths.iter().map(|l| FieldNormReader::fieldnorm_to_id(*l)).collect(),
