@@ -1,6 +1,11 @@
 //! The HTTP side of `serve`: the served folder over HTTP/1.1, the event
 //! stream and the live-reload script.
 //!
+//! - On a loopback address, only requests addressed to this computer are
+//!   answered (a `Host` of `localhost`, a `.localhost` name or a loopback
+//!   IP address; 403 otherwise). Without this, a web page elsewhere could
+//!   point a name of its own at 127.0.0.1 (DNS rebinding) and read the
+//!   site, drafts included, through the reader's browser.
 //! - `GET`/`HEAD` only (405 otherwise). A request path is percent-decoded
 //!   once and split on `/`; a segment starting with `.` (so `.`, `..` and
 //!   hidden files), a backslash, a NUL, or anything that is not a plain
@@ -24,7 +29,7 @@
 use super::status::{event_name, Status};
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -58,6 +63,9 @@ pub struct Server {
     pub status: watch::Receiver<Arc<Status>>,
     /// Becomes `true` when the session stops; open event streams end.
     pub stop: watch::Receiver<bool>,
+    /// Listening on a loopback address: requests for other host names are
+    /// refused.
+    pub loopback: bool,
 }
 
 /// Every request goes to [`respond`].
@@ -65,7 +73,17 @@ pub fn router(server: Arc<Server>) -> Router {
     Router::new().fallback(respond).with_state(server)
 }
 
-async fn respond(State(server): State<Arc<Server>>, method: Method, uri: Uri) -> Response {
+async fn respond(State(server): State<Arc<Server>>, method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    if server.loopback {
+        let host = headers.get(header::HOST).map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned());
+        if let Some(host) = host.filter(|h| !is_local_host(h)) {
+            let message = format!(
+                "practicebank serve only answers requests for this computer (localhost or 127.0.0.1), \
+                 not for `{host}`\n"
+            );
+            return with_type(StatusCode::FORBIDDEN, "text/plain; charset=utf-8", message.into_bytes());
+        }
+    }
     if method != Method::GET && method != Method::HEAD {
         let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD are served\n");
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
@@ -76,6 +94,22 @@ async fn respond(State(server): State<Arc<Server>>, method: Method, uri: Uri) ->
         SCRIPT => with_type(StatusCode::OK, "text/javascript; charset=utf-8", SCRIPT_TEXT.as_bytes().to_vec()),
         path => file(&server, path, uri.query()).await,
     }
+}
+
+/// Whether a `Host` header names this computer: `localhost`, a name under
+/// `.localhost`, or a loopback IP address, with or without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or(rest, |(address, _)| address),
+        None => host
+            .rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The event stream.
@@ -323,6 +357,32 @@ mod tests {
             "<body><p>x</p><script src=\"/__practicebank/live.js\" data-version=\"s-1\"></script>\n</BODY>\n</html>"
         );
         assert!(String::from_utf8(inject(b"<p>no body", "v")).unwrap().ends_with("</script>\n"));
+    }
+
+    #[test]
+    fn local_hosts() {
+        for local in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.:80",
+            "site.localhost:1111",
+            "127.0.0.1:1111",
+            "127.1.2.3",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(is_local_host(local), "{local}");
+        }
+        for other in [
+            "evil.example:1111",
+            "localhost.evil.example",
+            "192.168.1.20:1111",
+            "[::2]:1111",
+            "",
+            "127.0.0.1.evil.example",
+        ] {
+            assert!(!is_local_host(other), "{other}");
+        }
     }
 
     #[test]

@@ -194,7 +194,8 @@ async fn serve(
     status: tokio::sync::watch::Receiver<Arc<Status>>,
 ) -> std::io::Result<&'static str> {
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let server = Arc::new(http::Server { root, status, stop: stopping.clone() });
+    let loopback = listener.local_addr()?.ip().is_loopback();
+    let server = Arc::new(http::Server { root, status, stop: stopping.clone(), loopback });
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
         // A response's last piece goes out without waiting for the

@@ -712,6 +712,27 @@ fn nothing_outside_the_served_folder_is_reachable() {
 }
 
 #[test]
+fn requests_for_another_host_are_refused() {
+    // A page elsewhere that points its own name at 127.0.0.1 (DNS
+    // rebinding) sends that name as the Host: it must not read the site.
+    let site = site();
+    let serve = Serve::start(site.path(), &[]);
+    let port = serve.addr.rsplit(':').next().unwrap().to_string();
+    let get = |host: &str, target: &str| {
+        request(&serve.addr, &format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"))
+    };
+    for target in ["/", "/case-studies/alpha-housing/", "/__practicebank/events", "/__practicebank/live.js"] {
+        let refused = get(&format!("rebound.example:{port}"), target);
+        assert_eq!(refused.status, 403, "{target}: {}", refused.text());
+        assert!(refused.text().contains("only answers requests for this computer"), "{}", refused.text());
+        assert!(!refused.text().contains("Alpha"));
+    }
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("docs.localhost:{port}")] {
+        assert_eq!(get(&host, "/case-studies/alpha-housing/").status, 200, "{host}");
+    }
+}
+
+#[test]
 fn a_bounded_load_of_concurrent_requests_gets_no_errors() {
     let site = site();
     let serve = Serve::start(site.path(), &[]);
