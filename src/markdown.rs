@@ -22,13 +22,22 @@ pub enum Resolved {
     Broken(String),
 }
 
-/// A broken link: the address as written, the line of the file it is on,
-/// and why it is broken.
+/// A link or image that cannot be published as written: the address as
+/// written, the line of the file it is on, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenLink {
+pub struct LinkProblem {
     pub line: usize,
     pub url: String,
-    pub reason: String,
+    pub fault: LinkFault,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkFault {
+    /// It leads nowhere, and why.
+    Broken(String),
+    /// An image with no text between its brackets: a screen reader has
+    /// nothing to read out, and nothing shows if it cannot load.
+    ImageWithoutText,
 }
 
 /// Sanitises rendered HTML. Built once and shared: ammonia's builder is
@@ -70,7 +79,7 @@ impl Sanitiser {
         first_line: usize,
         field: &str,
         resolve: &mut dyn FnMut(&str) -> Resolved,
-    ) -> (String, Vec<BrokenLink>) {
+    ) -> (String, Vec<LinkProblem>) {
         let options = Options::ENABLE_TABLES
             | Options::ENABLE_FOOTNOTES
             | Options::ENABLE_STRIKETHROUGH
@@ -79,6 +88,8 @@ impl Sanitiser {
         let mut broken = Vec::new();
         let mut events: Vec<Event<'_>> = Vec::new();
         let mut heading_text: Option<(usize, String)> = None;
+        // An image being read: its line, address and text so far.
+        let mut image: Option<(usize, String, String)> = None;
         for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
             let event = match event {
                 Event::Start(Tag::Heading { level, .. }) => {
@@ -104,8 +115,16 @@ impl Sanitiser {
                     Event::Start(Tag::Link { link_type, dest_url, title, id })
                 }
                 Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    let dest_url = resolved(resolve, dest_url, line_of(range.start), &mut broken);
+                    let line = line_of(range.start);
+                    image = Some((line, dest_url.to_string(), String::new()));
+                    let dest_url = resolved(resolve, dest_url, line, &mut broken);
                     Event::Start(Tag::Image { link_type, dest_url, title, id })
+                }
+                Event::End(TagEnd::Image) => {
+                    if let Some((line, url, _)) = image.take().filter(|(_, _, text)| text.trim().is_empty()) {
+                        broken.push(LinkProblem { line, url, fault: LinkFault::ImageWithoutText });
+                    }
+                    Event::End(TagEnd::Image)
                 }
                 Event::FootnoteReference(name) => {
                     Event::FootnoteReference(format!("{ID_PREFIX}{field}-fn-{name}").into())
@@ -117,7 +136,16 @@ impl Sanitiser {
                     if let Some((_, words)) = &mut heading_text {
                         words.push_str(&t);
                     }
+                    if let Some((_, _, words)) = &mut image {
+                        words.push_str(&t);
+                    }
                     Event::Text(t)
+                }
+                Event::Code(t) => {
+                    if let Some((_, _, words)) = &mut image {
+                        words.push_str(&t);
+                    }
+                    Event::Code(t)
                 }
                 other => other,
             };
@@ -165,13 +193,13 @@ fn resolved<'a>(
     resolve: &mut dyn FnMut(&str) -> Resolved,
     url: CowStr<'a>,
     line: usize,
-    broken: &mut Vec<BrokenLink>,
+    broken: &mut Vec<LinkProblem>,
 ) -> CowStr<'a> {
     match resolve(&url) {
         Resolved::Keep => url,
         Resolved::Rewrite(new) => new.into(),
         Resolved::Broken(reason) => {
-            broken.push(BrokenLink { line, url: url.to_string(), reason });
+            broken.push(LinkProblem { line, url: url.to_string(), fault: LinkFault::Broken(reason) });
             url
         }
     }
@@ -233,7 +261,24 @@ mod tests {
         assert!(html.contains("href=\"../other/\""), "{html}");
         assert_eq!(
             broken,
-            vec![BrokenLink { line: 13, url: "missing.md".into(), reason: "no such case study".into() }]
+            vec![LinkProblem {
+                line: 13,
+                url: "missing.md".into(),
+                fault: LinkFault::Broken("no such case study".into())
+            }]
         );
+    }
+
+    #[test]
+    fn reports_images_without_text_with_their_line() {
+        let text = "![Awards evening](a.jpg)\n\n![](b.jpg) and ![  ](c.jpg)\n\n![`code`](d.jpg) [![](e.jpg)](x.md)\n";
+        let (html, problems) = Sanitiser::default().render(text, 5, "what", &mut |_| Resolved::Keep);
+        assert!(html.contains("alt=\"Awards evening\""), "{html}");
+        let found: Vec<(usize, &str)> = problems
+            .iter()
+            .filter(|p| p.fault == LinkFault::ImageWithoutText)
+            .map(|p| (p.line, p.url.as_str()))
+            .collect();
+        assert_eq!(found, vec![(7, "b.jpg"), (7, "c.jpg"), (9, "e.jpg")]);
     }
 }

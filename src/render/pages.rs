@@ -4,7 +4,7 @@ use super::views::*;
 use super::{chart, date_text, root_from, Published, Templates};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::hash::hashed_name;
-use crate::markdown::{Resolved, Sanitiser};
+use crate::markdown::{LinkFault, Resolved, Sanitiser};
 use crate::model::{CaseStudy, Markdown, ResourceTarget};
 use crate::output::{Contents, OutputFile, Sink};
 use crate::Progress;
@@ -201,9 +201,11 @@ impl Renderer<'_> {
         let mut render = |field: &str, markdown: &Markdown| {
             let mut resolve = |url: &str| self.resolve(c, &folder, url, &mut copies);
             let (html, broken) = self.sanitiser.render(&markdown.text, markdown.line, field, &mut resolve);
-            problems.extend(broken.into_iter().map(|b| {
-                Diagnostic::error(&c.file, Pos::new(b.line, 1), "broken-link", format!("the link `{}` leads nowhere: {}", b.url, b.reason))
-                    .with_help("link to another case study by its file name, such as `coventry-pledge.md`, or to a file beside this one")
+            problems.extend(broken.into_iter().map(|b| match b.fault {
+                LinkFault::Broken(reason) => Diagnostic::error(&c.file, Pos::new(b.line, 1), "broken-link", format!("the link `{}` leads nowhere: {reason}", b.url))
+                    .with_help("link to another case study by its file name, such as `coventry-pledge.md`, or to a file beside this one"),
+                LinkFault::ImageWithoutText => Diagnostic::error(&c.file, Pos::new(b.line, 1), "image-without-text", format!("the image `{}` has no description", b.url))
+                    .with_help("describe what the image shows between the square brackets, such as `![Young people at the awards evening](awards.jpg)`: screen readers read it out, and it shows when the image cannot load"),
             }));
             html
         };

@@ -324,6 +324,28 @@ fn a_link_to_a_draft_is_broken_unless_drafts_are_built() {
 }
 
 #[test]
+fn an_image_without_a_description_fails_with_its_line() {
+    let site = copy_of("basic");
+    let file = site.path().join("content/case-studies/beta-celebrates.md");
+    let text = read(file.clone());
+    let line = text.lines().position(|l| l.starts_with("why:")).unwrap() + 1;
+    fs::write(
+        &file,
+        text.replace("why: Young people asked for it.", "why: Young people asked for it. ![](awards.png)"),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (status, _, stderr) = build(site.path(), &out.path().join("public"), &[]);
+    assert_eq!(status, 1, "{stderr}");
+    let expected = format!(
+        "content/case-studies/beta-celebrates.md:{line}:1: error[image-without-text]: the image `awards.png` has no description"
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("between the square brackets"), "{stderr}");
+    assert!(!out.path().join("public").exists());
+}
+
+#[test]
 fn a_site_template_overrides_the_built_in_one() {
     let out = built(&fixture("basic"), &[]);
     let not_found = read(out.path().join("public/404.html"));
