@@ -64,7 +64,12 @@ pub fn check(root: &Path) -> CheckReport {
     };
     let case_studies = sources.case_study_count();
     match validate::validate(&sources) {
-        Ok(_) => CheckReport { case_studies, diagnostics: Vec::new(), site_invalid: false, sources: Some(sources) },
+        Ok(site) => {
+            // Links between case studies and to files, and images, as the
+            // default build (no drafts) publishes them.
+            let diagnostics = render::check_links(&site, render::RenderOptions::default());
+            CheckReport { case_studies, diagnostics, site_invalid: false, sources: Some(sources) }
+        }
         Err(invalid) => CheckReport {
             case_studies,
             diagnostics: invalid.diagnostics,

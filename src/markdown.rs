@@ -80,81 +80,94 @@ impl Sanitiser {
         field: &str,
         resolve: &mut dyn FnMut(&str) -> Resolved,
     ) -> (String, Vec<LinkProblem>) {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_SMART_PUNCTUATION;
-        let line_of = |offset: usize| first_line + text[..offset].matches('\n').count();
-        let mut broken = Vec::new();
-        let mut events: Vec<Event<'_>> = Vec::new();
-        let mut heading_text: Option<(usize, String)> = None;
-        // An image being read: its line, address and text so far.
-        let mut image: Option<(usize, String, String)> = None;
-        for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
-            let event = match event {
-                Event::Start(Tag::Heading { level, .. }) => {
-                    heading_text = Some((events.len(), String::new()));
-                    Event::Start(Tag::Heading {
-                        level: demote(level),
-                        id: None,
-                        classes: Vec::new(),
-                        attrs: Vec::new(),
-                    })
-                }
-                Event::End(TagEnd::Heading(level)) => {
-                    if let Some((start, words)) = heading_text.take() {
-                        let id = format!("{ID_PREFIX}{field}-{}", crate::slug::slugify(&words));
-                        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
-                            *slot = Some(CowStr::from(id));
-                        }
-                    }
-                    Event::End(TagEnd::Heading(demote(level)))
-                }
-                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                    let dest_url = resolved(resolve, dest_url, line_of(range.start), &mut broken);
-                    Event::Start(Tag::Link { link_type, dest_url, title, id })
-                }
-                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                    let line = line_of(range.start);
-                    image = Some((line, dest_url.to_string(), String::new()));
-                    let dest_url = resolved(resolve, dest_url, line, &mut broken);
-                    Event::Start(Tag::Image { link_type, dest_url, title, id })
-                }
-                Event::End(TagEnd::Image) => {
-                    if let Some((line, url, _)) = image.take().filter(|(_, _, text)| text.trim().is_empty()) {
-                        broken.push(LinkProblem { line, url, fault: LinkFault::ImageWithoutText });
-                    }
-                    Event::End(TagEnd::Image)
-                }
-                Event::FootnoteReference(name) => {
-                    Event::FootnoteReference(format!("{ID_PREFIX}{field}-fn-{name}").into())
-                }
-                Event::Start(Tag::FootnoteDefinition(name)) => {
-                    Event::Start(Tag::FootnoteDefinition(format!("{ID_PREFIX}{field}-fn-{name}").into()))
-                }
-                Event::Text(t) => {
-                    if let Some((_, words)) = &mut heading_text {
-                        words.push_str(&t);
-                    }
-                    if let Some((_, _, words)) = &mut image {
-                        words.push_str(&t);
-                    }
-                    Event::Text(t)
-                }
-                Event::Code(t) => {
-                    if let Some((_, _, words)) = &mut image {
-                        words.push_str(&t);
-                    }
-                    Event::Code(t)
-                }
-                other => other,
-            };
-            events.push(event);
-        }
+        let (events, problems) = events(text, first_line, field, resolve);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        (self.cleaner.clean(&html).to_string(), broken)
+        (self.cleaner.clean(&html).to_string(), problems)
     }
+}
+
+/// The problems with the links and images of `text` (starting on line
+/// `first_line`) that [`Sanitiser::render`] would find, without making
+/// any HTML: for `check`.
+pub fn link_problems(text: &str, first_line: usize, resolve: &mut dyn FnMut(&str) -> Resolved) -> Vec<LinkProblem> {
+    events(text, first_line, "", resolve).1
+}
+
+/// The events of `text` as the page shows them: headings demoted and given
+/// ids from `field`, links and images resolved, footnotes named; and the
+/// problems with its links and images.
+fn events<'a>(
+    text: &'a str,
+    first_line: usize,
+    field: &str,
+    resolve: &mut dyn FnMut(&str) -> Resolved,
+) -> (Vec<Event<'a>>, Vec<LinkProblem>) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let line_of = |offset: usize| first_line + text[..offset].matches('\n').count();
+    let mut broken = Vec::new();
+    let mut events: Vec<Event<'a>> = Vec::new();
+    let mut heading_text: Option<(usize, String)> = None;
+    // An image being read: its line, address and text so far.
+    let mut image: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading_text = Some((events.len(), String::new()));
+                Event::Start(Tag::Heading { level: demote(level), id: None, classes: Vec::new(), attrs: Vec::new() })
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, words)) = heading_text.take() {
+                    let id = format!("{ID_PREFIX}{field}-{}", crate::slug::slugify(&words));
+                    if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[start] {
+                        *slot = Some(CowStr::from(id));
+                    }
+                }
+                Event::End(TagEnd::Heading(demote(level)))
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = resolved(resolve, dest_url, line_of(range.start), &mut broken);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let line = line_of(range.start);
+                image = Some((line, dest_url.to_string(), String::new()));
+                let dest_url = resolved(resolve, dest_url, line, &mut broken);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((line, url, _)) = image.take().filter(|(_, _, text)| text.trim().is_empty()) {
+                    broken.push(LinkProblem { line, url, fault: LinkFault::ImageWithoutText });
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::FootnoteReference(name) => Event::FootnoteReference(format!("{ID_PREFIX}{field}-fn-{name}").into()),
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                Event::Start(Tag::FootnoteDefinition(format!("{ID_PREFIX}{field}-fn-{name}").into()))
+            }
+            Event::Text(t) => {
+                if let Some((_, words)) = &mut heading_text {
+                    words.push_str(&t);
+                }
+                if let Some((_, _, words)) = &mut image {
+                    words.push_str(&t);
+                }
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                if let Some((_, _, words)) = &mut image {
+                    words.push_str(&t);
+                }
+                Event::Code(t)
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    (events, broken)
 }
 
 /// The words of a Markdown text without its markup, for the search index:

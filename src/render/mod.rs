@@ -119,6 +119,15 @@ pub fn case_study_preview(
     pages::case_study_pages(&published, templates, related, replacement)
 }
 
+/// The problems with the links and images of the case studies `options`
+/// publishes, sorted: what rendering them would report, found without
+/// rendering (for `check`).
+pub fn check_links(site: &Site, options: RenderOptions) -> Vec<Diagnostic> {
+    let mut problems = pages::link_problems(&Published::new(site, options));
+    diagnostic::sort(&mut problems);
+    problems
+}
+
 /// Passes files on, noting their paths (for the sitemap, and to find two
 /// files with the same path).
 struct Recorded<'a> {

@@ -4,7 +4,7 @@ use super::views::*;
 use super::{chart, date_text, root_from, Published, Templates};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::hash::hashed_name;
-use crate::markdown::{LinkFault, Resolved, Sanitiser};
+use crate::markdown::{LinkFault, LinkProblem, Resolved, Sanitiser};
 use crate::model::{CaseStudy, Markdown, ResourceTarget};
 use crate::output::{Contents, OutputFile, Sink};
 use crate::Progress;
@@ -199,14 +199,9 @@ impl Renderer<'_> {
             .collect();
         let mut problems = Vec::new();
         let mut render = |field: &str, markdown: &Markdown| {
-            let mut resolve = |url: &str| self.resolve(c, &folder, url, &mut copies);
+            let mut resolve = |url: &str| resolve(self.published, c, &folder, url, &mut copies);
             let (html, broken) = self.sanitiser.render(&markdown.text, markdown.line, field, &mut resolve);
-            problems.extend(broken.into_iter().map(|b| match b.fault {
-                LinkFault::Broken(reason) => Diagnostic::error(&c.file, Pos::new(b.line, 1), "broken-link", format!("the link `{}` leads nowhere: {reason}", b.url))
-                    .with_help("link to another case study by its file name, such as `coventry-pledge.md`, or to a file beside this one"),
-                LinkFault::ImageWithoutText => Diagnostic::error(&c.file, Pos::new(b.line, 1), "image-without-text", format!("the image `{}` has no description", b.url))
-                    .with_help("describe what the image shows between the square brackets, such as `![Young people at the awards evening](awards.jpg)`: screen readers read it out, and it shows when the image cannot load"),
-            }));
+            problems.extend(broken.into_iter().map(|problem| link_diagnostic(&c.file, problem)));
             html
         };
         let why_html = render("why", &c.why);
@@ -301,43 +296,6 @@ impl Renderer<'_> {
             });
         }
         Ok(files)
-    }
-
-    /// Where a link in case study `c` leads. Relative links are read from
-    /// the case study's folder: `other.md` is another case study, anything
-    /// else must be a file inside `content/`, which is then copied.
-    fn resolve(&self, c: &CaseStudy, folder: &str, url: &str, copies: &mut BTreeSet<String>) -> Resolved {
-        if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme(url) {
-            return Resolved::Keep;
-        }
-        let split = url.find(['#', '?']).unwrap_or(url.len());
-        let (target, suffix) = url.split_at(split);
-        if target.starts_with('/') {
-            return Resolved::Broken(
-                "links inside the site are written relative to this file, without a leading `/`".into(),
-            );
-        }
-        let Some(resolved) = normalise(folder, target) else {
-            return Resolved::Broken("it leads outside the content folder".into());
-        };
-        if let Some(slug) = resolved
-            .strip_prefix("case-studies/")
-            .and_then(|rest| rest.strip_suffix(".md"))
-            .map(|p| p.rsplit('/').next().unwrap_or(p))
-        {
-            if self.published.by_slug.contains_key(slug) {
-                return Resolved::Rewrite(format!("../{slug}/{suffix}"));
-            }
-            if self.published.site.case_studies.iter().any(|other| other.slug == slug) {
-                return Resolved::Broken(format!("`{slug}` is a draft, so it is not published"));
-            }
-            return Resolved::Broken(format!("there is no case study `{slug}.md`"));
-        }
-        if self.published.site.assets.contains_key(&resolved) {
-            copies.insert(resolved.clone());
-            return Resolved::Rewrite(format!("{}{suffix}", resource_rest(&c.slug, folder, &resolved)));
-        }
-        Resolved::Broken(format!("there is no file `{resolved}` in the content folder"))
     }
 
     fn home(&self) -> Result<Vec<OutputFile>, Diagnostic> {
@@ -553,6 +511,79 @@ struct Listing<'a> {
     crumbs: Vec<Link>,
     feed_url: Option<String>,
     section: &'static str,
+}
+
+/// Where a link in case study `c` leads. Relative links are read from
+/// the case study's folder: `other.md` is another case study, anything
+/// else must be a file inside `content/`, which is then copied.
+fn resolve(
+    published: &Published<'_>,
+    c: &CaseStudy,
+    folder: &str,
+    url: &str,
+    copies: &mut BTreeSet<String>,
+) -> Resolved {
+    if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme(url) {
+        return Resolved::Keep;
+    }
+    let split = url.find(['#', '?']).unwrap_or(url.len());
+    let (target, suffix) = url.split_at(split);
+    if target.starts_with('/') {
+        return Resolved::Broken(
+            "links inside the site are written relative to this file, without a leading `/`".into(),
+        );
+    }
+    let Some(resolved) = normalise(folder, target) else {
+        return Resolved::Broken("it leads outside the content folder".into());
+    };
+    if let Some(slug) = resolved
+        .strip_prefix("case-studies/")
+        .and_then(|rest| rest.strip_suffix(".md"))
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+    {
+        if published.by_slug.contains_key(slug) {
+            return Resolved::Rewrite(format!("../{slug}/{suffix}"));
+        }
+        if published.site.case_studies.iter().any(|other| other.slug == slug) {
+            return Resolved::Broken(format!("`{slug}` is a draft, so it is not published"));
+        }
+        return Resolved::Broken(format!("there is no case study `{slug}.md`"));
+    }
+    if published.site.assets.contains_key(&resolved) {
+        copies.insert(resolved.clone());
+        return Resolved::Rewrite(format!("{}{suffix}", resource_rest(&c.slug, folder, &resolved)));
+    }
+    Resolved::Broken(format!("there is no file `{resolved}` in the content folder"))
+}
+
+/// The problems with the links and images of every published case study,
+/// as rendering them would find them, without rendering: for `check`.
+pub fn link_problems(published: &Published<'_>) -> Vec<Diagnostic> {
+    published
+        .newest_first
+        .par_iter()
+        .flat_map_iter(|c| {
+            let folder = source_folder(&c.file);
+            let mut copies = BTreeSet::new();
+            let mut resolve = |url: &str| resolve(published, c, &folder, url, &mut copies);
+            let mut problems = Vec::new();
+            for markdown in [&c.why, &c.what, &c.impact, &c.body] {
+                problems.extend(crate::markdown::link_problems(&markdown.text, markdown.line, &mut resolve));
+            }
+            problems.into_iter().map(|problem| link_diagnostic(&c.file, problem))
+        })
+        .collect()
+}
+
+/// The diagnostic for a link or image of `file` that cannot be published.
+fn link_diagnostic(file: &str, problem: LinkProblem) -> Diagnostic {
+    let pos = Pos::new(problem.line, 1);
+    match problem.fault {
+        LinkFault::Broken(reason) => Diagnostic::error(file, pos, "broken-link", format!("the link `{}` leads nowhere: {reason}", problem.url))
+            .with_help("link to another case study by its file name, such as `coventry-pledge.md`, or to a file beside this one"),
+        LinkFault::ImageWithoutText => Diagnostic::error(file, pos, "image-without-text", format!("the image `{}` has no description", problem.url))
+            .with_help("describe what the image shows between the square brackets, such as `![Young people at the awards evening](awards.jpg)`: screen readers read it out, and it shows when the image cannot load"),
+    }
 }
 
 /// Page numbers to show around `current`: the first, the last, and one

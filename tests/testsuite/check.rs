@@ -324,6 +324,26 @@ fn summary_over_the_limit() {
     );
 }
 
+// Links and images in Markdown fields: found by `check`, as the build
+// would find them, so a pull request shows them on their line.
+
+#[test]
+fn broken_links_and_images_without_text() {
+    let text = fixture_text("valid", CASE_STUDY).replace(
+        "  Leaving care workers celebrate achievements, big and small, with young people.",
+        "  Leaving care workers celebrate achievements, big and small, with young people.\n  \
+         See [the pledge](coventry-pledge.md) and ![](awards.jpg).",
+    );
+    Site::fixture("valid")
+        .write(CASE_STUDY, text)
+        .check()
+        .assert_exit(1)
+        .assert_count(3)
+        .assert_diagnostic(CASE_STUDY, 12, Some(1), "broken-link", "there is no case study `coventry-pledge.md`")
+        .assert_diagnostic(CASE_STUDY, 12, Some(1), "broken-link", "there is no file `case-studies/awards.jpg`")
+        .assert_diagnostic(CASE_STUDY, 12, Some(1), "image-without-text", "the image `awards.jpg` has no description");
+}
+
 // Resources.
 
 #[test]
