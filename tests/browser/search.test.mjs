@@ -12,6 +12,9 @@
 //   back button restores the search before it;
 // - a shared address (`?q=housing&theme=partnership`) opens filtered on a
 //   cold page, fetching the facets file at once;
+// - with no query, filters browse: `?theme=housing` lists every housing
+//   case study, with counts that follow the filters, and clearing the
+//   filter lists nothing again;
 // - "did you mean" for a misspelt query;
 // - keyboard only: Tab goes from the query to the filters and on to the
 //   first result, with focus always visible; Enter submits;
@@ -224,6 +227,100 @@ describe('search page', () => {
       await settled(page, '2 case studies found for \u201chousing\u201d');
       await page.waitForFunction(() => /\(1/.test(document.querySelector('[data-count-for="theme:participation"]').textContent));
       assert.ok(fetched.facets(), 'a query with counts showing fetches the facets file');
+    });
+  });
+
+  test('with no query, a filter lists every case study it allows; clearing it lists nothing', async () => {
+    await withPage({}, async (page) => {
+      const fetched = fetches(page);
+      await page.goto(`${server.url}search/?theme=housing`, { waitUntil: 'load' });
+      let state = await settled(page, '2 case studies in Housing and accommodation');
+      assert.deepEqual(state.slugs, HOUSING, 'every housing case study, in slug (doc id) order');
+      assert.equal(state.count, '2 case studies in Housing and accommodation');
+      assert.equal(state.status, '2 case studies in Housing and accommodation');
+      assert.equal(state.query, '');
+      assert.deepEqual(state.checked, ['housing']);
+      assert.equal(state.search, '?theme=housing');
+      assert.ok(fetched.facets(), 'filtering fetches the facets file');
+      // No words, so nothing marked: each result shows its summary.
+      assert.equal(await page.locator('.search-result__snippet mark').count(), 0);
+      const snippets = await page.$$eval('.search-result__snippet', (p) => p.map((x) => x.textContent.trim()));
+      assert.ok(snippets.every(Boolean), `summaries: ${snippets}`);
+      // The counts follow the filter's matches, not the whole site.
+      await page.waitForFunction(() => document.querySelector('[data-count-for="theme:partnership"]').textContent !== '');
+      let visible = await counts(page);
+      assert.equal(visible['theme:partnership'], '(2 case studies)');
+      assert.equal(visible['theme:participation'], '(1 case study)', 'among the matches, not the whole site (3)');
+      assert.equal(visible['theme:education'], '(0 case studies)');
+      await page.screenshot({ path: path.join(shots, 'search-browse-1280.png'), fullPage: true });
+      const violations = await axe(page);
+      assert.equal(violations.length, 0, describeViolations(violations));
+
+      // A single-choice filter narrows further; its other choices count
+      // what they would give with the theme.
+      await page.selectOption('#search-authority', 'oldham');
+      state = await settled(page, '1 case study in Housing and accommodation, from Oldham');
+      assert.deepEqual(state.slugs, ['oldham-supported-accommodation']);
+      assert.equal(state.search, '?theme=housing&authority=oldham');
+      let options = await page.$$eval('#search-authority option', (o) => o.map((x) => x.textContent));
+      assert.ok(options.includes('Wandsworth (1)') && options.includes('Coventry (0)'), `authority options: ${options}`);
+
+      // Only the authority left: its other choices count the whole site.
+      await page.focus('#search-theme-housing');
+      await page.keyboard.press('Space');
+      state = await settled(page, '1 case study from Oldham');
+      assert.deepEqual(state.slugs, ['oldham-supported-accommodation']);
+      options = await page.$$eval('#search-authority option', (o) => o.map((x) => x.textContent));
+      assert.ok(options.includes('Coventry (2)'), `authority options: ${options}`);
+      visible = await counts(page);
+      assert.equal(visible['theme:housing'], '(1 case study)');
+
+      // Clearing the last filter with no query lists nothing again.
+      await page.focus('#search-authority');
+      await page.selectOption('#search-authority', '');
+      await page.waitForFunction(() => !document.querySelector('.search-result'));
+      state = await page.evaluate(shown);
+      assert.deepEqual(state.slugs, []);
+      assert.equal(state.count, '');
+      assert.equal(state.status, '');
+      assert.equal(state.search, '');
+      assert.match(await page.textContent('#search-results'), /Enter a word or two to search the case studies/);
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'search-authority', 'focus stays put');
+      visible = await counts(page);
+      assert.equal(visible['theme:participation'], '(3 case studies)', 'the whole site again');
+    });
+  });
+
+  test('with no query, choosing a theme lists its case studies; unchoosing it lists nothing', async () => {
+    await withPage({}, async (page) => {
+      await page.goto(`${server.url}search/`, { waitUntil: 'load' });
+      await ready(page);
+      await page.focus('#search-theme-education');
+      await page.keyboard.press('Space');
+      let state = await settled(page, '1 case study in Education and school');
+      assert.deepEqual(state.slugs, ['bexley-homework-club']);
+      assert.equal(state.search, '?theme=education');
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'search-theme-education', 'focus stays put');
+      // Two themes must both hold, and the count says so.
+      await page.focus('#search-theme-housing');
+      await page.keyboard.press('Space');
+      state = await settled(page, 'No case studies in both Education and school and Housing and accommodation');
+      assert.deepEqual(state.slugs, []);
+      assert.match(await page.textContent('#search-results'), /No case study has all of these/);
+      await page.keyboard.press('Space');
+      await settled(page, '1 case study in Education and school');
+      await page.focus('#search-theme-education');
+      await page.keyboard.press('Space');
+      await page.waitForFunction(() => !document.querySelector('.search-result'));
+      state = await page.evaluate(shown);
+      assert.deepEqual(state.slugs, []);
+      assert.equal(state.count, '');
+      assert.equal(state.search, '');
+      assert.match(await page.textContent('#search-results'), /Enter a word or two to search the case studies/);
+      // Back returns to the theme's list.
+      await page.goBack();
+      state = await settled(page, '1 case study in Education and school');
+      assert.deepEqual(state.checked, ['education']);
     });
   });
 

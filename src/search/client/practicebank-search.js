@@ -26,6 +26,9 @@
 //   by tantivy's own process, and length factors are computed here as
 //   tantivy computes them;
 // - ties go to the lower doc id (slug order).
+// A query with no words matches nothing, as in tantivy; the search page
+// asks, with `browse: true`, for every case study its filters allow
+// instead (see `search`).
 //
 // Speed: a term's postings are decoded once into typed arrays of doc ids
 // and finished f32 scores; a query adds them up in a Float32Array (whose
@@ -542,19 +545,26 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
    * which is loaded only then.
    * `prefix: true` lets the last word match as a prefix too, for search as
    * you type: a departure from tantivy, which has no prefix term query.
+   * `browse: true` makes a query with no words and at least one filter
+   * list every case study the filters allow, in doc id (slug) order, each
+   * with score 0 and an empty snippet (there is nothing to mark: show the
+   * summary). Without it, or with no filters, a query with no words
+   * matches nothing, as in tantivy and `practicebank search`.
    */
-  async function search(query, { filters = {}, limit = 10, prefix = false, counts = false } = {}) {
+  async function search(query, { filters = {}, limit = 10, prefix = false, counts = false, browse = false } = {}) {
     const index = await manifest();
     const needFacets = counts || filtering(filters);
+    const browsing = browse && filtering(filters) && queryWords(query).length === 0;
     const [ranked, table] = await Promise.all([rank(index, query, { prefix }), needFacets ? facetTable(index) : null]);
     const { scores, matched, words, terms } = ranked;
     const test = table ? allowed(index, table, filters) : null;
     const tally = counts ? LISTS.map((list) => new Int32Array(index.filters[list].length + 1)) : null;
     const best = topK(limit);
     let total = 0;
-    if (words > 0) {
+    if (words > 0 || browsing) {
       for (let doc = 0; doc < index.docs; doc++) {
-        if (matched[doc] !== words || (test && !test(doc))) continue;
+        // Browsing, every score is 0, so the best are the lowest doc ids.
+        if ((!browsing && matched[doc] !== words) || (test && !test(doc))) continue;
         total++;
         best.offer(doc, scores[doc]);
         if (tally) {
@@ -589,7 +599,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
           themes: d.themes,
           summary: d.summary,
           score,
-          snippet: snippetOf(split.chars, split.found, terms),
+          snippet: browsing ? '' : snippetOf(split.chars, split.found, terms),
         };
       }),
     );

@@ -25,16 +25,22 @@
 // search adds one, so Back returns to that search); submitting the form
 // and changing a filter add an entry; Back and Forward restore the search.
 //
+// With no query, filters browse: every case study they allow is listed
+// (in the index's doc id order, which is slug order: the client downloads
+// no date finer than the year), paged like results and counted in words
+// ("3 case studies in Housing"). With no query and no filter, nothing is
+// listed and the page says what to do.
+//
 // Counts beside the filters: the facets file they come from would add
 // about a third to what a plain search downloads (20 kB compressed with
 // 10,000 case studies), so it is fetched only when needed: when a filter
 // is set (from the address or chosen), or when the person reaches for the
 // filters (focus, pointer or touch inside them). Until then the filters
 // show no counts, rather than counts that would not match the results;
-// from then on every count follows the query (with no query: the whole
-// site, from the manifest). Only the count text changes: no control is
-// rebuilt, so focus stays where it is, and the status region says nothing
-// new.
+// from then on every count follows the query and the filters (with
+// neither: the whole site, from the manifest). Only the count text
+// changes: no control is rebuilt, so focus stays where it is, and the
+// status region says nothing new.
 
 const DEBOUNCE_MS = 150;
 /** How long typing must pause before the status region speaks. */
@@ -318,9 +324,9 @@ function start(page) {
     clearTimeout(announceTimer);
     if (filterCount(state) > 0) counting = true;
 
-    if (!state.q.trim()) {
+    if (!state.q.trim() && filterCount(state) === 0) {
       showCounts(counting ? vocabularyCounts() : null);
-      showEmpty(state);
+      showEmpty();
       return;
     }
     let outcome;
@@ -349,11 +355,13 @@ function start(page) {
   async function searchAll(state, prefix) {
     const filters = clientFilters(state, null);
     const withCounts = counting;
-    const results = await client.search(state.q, { filters, limit, prefix, counts: withCounts });
+    const browse = !state.q.trim();
+    const results = await client.search(state.q, { filters, limit, prefix, counts: withCounts, browse });
     const counts = withCounts ? await countsOf(state, prefix, results) : null;
     let unfiltered = 0;
     let suggestion = null;
-    if (results.total === 0) {
+    // Browsing, there are no words to drop filters from or to correct.
+    if (results.total === 0 && !browse) {
       if (filterCount(state) > 0) unfiltered = (await client.search(state.q, { limit: 0, prefix })).total;
       if (unfiltered === 0) suggestion = await client.suggest(state.q);
     }
@@ -365,14 +373,24 @@ function start(page) {
    * (themes combine with AND); for a single-choice filter that is set,
    * among the matches without it, so the other choices show what they
    * give. `results`: the current search, if it was made with counts.
+   * With no query the matches are what the filters allow, and with no
+   * query and no filter, the whole site.
    */
   async function countsOf(state, prefix, results) {
-    const current = results || (await client.search(state.q, { filters: clientFilters(state, null), limit: 0, prefix, counts: true }));
+    const browse = !state.q.trim();
+    const current =
+      results || (await client.search(state.q, { filters: clientFilters(state, null), limit: 0, prefix, counts: true, browse }));
     const counts = {};
     for (const list of Object.keys(labels)) counts[list] = current.counts[list] || {};
     for (const single of SINGLE) {
       if (!state[single.param]) continue;
-      const others = await client.search(state.q, { filters: clientFilters(state, single.param), limit: 0, prefix, counts: true });
+      const without = Object.assign({}, state);
+      without[single.param] = '';
+      if (browse && filterCount(without) === 0) {
+        counts[single.list] = vocabularyCounts()[single.list];
+        continue;
+      }
+      const others = await client.search(state.q, { filters: clientFilters(state, single.param), limit: 0, prefix, counts: true, browse });
       counts[single.list] = others.counts[single.list] || {};
     }
     return counts;
@@ -383,7 +401,7 @@ function start(page) {
   async function refreshCounts() {
     const id = seq;
     const state = readForm();
-    if (!state.q.trim()) {
+    if (!state.q.trim() && filterCount(state) === 0) {
       showCounts(vocabularyCounts());
       return;
     }
@@ -397,7 +415,7 @@ function start(page) {
     if (id === seq) showCounts(counts);
   }
 
-  /** Site-wide counts, for when there is no query. */
+  /** Site-wide counts, for when there is no query and no filter. */
   function vocabularyCounts() {
     const counts = {};
     for (const list of Object.keys(labels)) {
@@ -409,15 +427,13 @@ function start(page) {
 
   // Showing -----------------------------------------------------------------
 
-  function showEmpty(state) {
+  /** No query and no filter: what to do, and nothing announced. */
+  function showEmpty() {
     countEl.textContent = '';
     say('', 'now');
     clear(resultsEl);
     const p = el('p', 'search-message');
-    p.textContent =
-      filterCount(state) > 0
-        ? 'Enter a word or two to search the case studies with these filters, for example housing or school.'
-        : 'Enter a word or two to search the case studies, for example housing or school.';
+    p.textContent = 'Enter a word or two to search the case studies, for example housing or school.';
     resultsEl.appendChild(p);
   }
 
@@ -425,21 +441,29 @@ function start(page) {
   function showResults(state, { results, unfiltered, suggestion }) {
     const total = results.total;
     const filters = filterCount(state);
-    let sentence = `${total === 0 ? 'No case studies' : caseStudies(total)} found for \u201c${state.q.trim()}\u201d`;
-    if (filters > 0) sentence += `, with ${filters} filter${filters === 1 ? '' : 's'}`;
+    const query = state.q.trim();
+    let sentence = total === 0 ? 'No case studies' : caseStudies(total);
+    if (!query) sentence += ` ${describeFilters(state)}`;
+    else sentence += ` found for \u201c${query}\u201d`;
+    if (query && filters > 0) sentence += `, with ${filters} filter${filters === 1 ? '' : 's'}`;
     countEl.textContent = sentence;
     clear(resultsEl);
 
     if (total === 0) {
       const box = el('div', 'search-message');
+      if (!query) {
+        const p = el('p');
+        p.appendChild(text('No case study has all of these. '));
+        p.appendChild(clearFiltersLink(state));
+        box.appendChild(p);
+        box.appendChild(browseInstead('Choose fewer filters, or browse case studies by '));
+        resultsEl.appendChild(box);
+        return `${sentence}.`;
+      }
       if (unfiltered > 0) {
         const p = el('p');
         p.appendChild(text(`${caseStudies(unfiltered)} match without the filters. `));
-        const a = el('a');
-        a.href = addressOf({ q: state.q, themes: [], authority: '', survey: '', year: '' });
-        a.setAttribute('data-clear-filters', '');
-        a.textContent = 'Clear the filters';
-        p.appendChild(a);
+        p.appendChild(clearFiltersLink(state));
         box.appendChild(p);
         sentence += `. ${caseStudies(unfiltered)} match without the filters.`;
       } else if (suggestion) {
@@ -472,6 +496,32 @@ function start(page) {
     return sentence;
   }
 
+  /** The filters in words, for a count with no query: `in Housing, from
+   *  Oldham`. Themes combine with AND, so two or more say so. */
+  function describeFilters(state) {
+    const parts = [];
+    const themes = state.themes.map((value) => labelOf('themes', value));
+    if (themes.length === 1) parts.push(`in ${themes[0]}`);
+    else if (themes.length > 1) parts.push(`in ${themes.length === 2 ? 'both' : 'all of'} ${joinAnd(themes)}`);
+    if (state.authority) parts.push(`from ${labelOf('authorities', state.authority)}`);
+    if (state.survey) parts.push(`in the ${labelOf('surveys', state.survey)} survey`);
+    if (state.year) parts.push(`from ${labelOf('years', state.year)}`);
+    return parts.join(', ');
+  }
+
+  function labelOf(list, value) {
+    return hasOwn(labels[list], value) ? labels[list][value] : value;
+  }
+
+  /** "Clear the filters", keeping the query. */
+  function clearFiltersLink(state) {
+    const a = el('a');
+    a.href = addressOf({ q: state.q, themes: [], authority: '', survey: '', year: '' });
+    a.setAttribute('data-clear-filters', '');
+    a.textContent = 'Clear the filters';
+    return a;
+  }
+
   function resultItem(result) {
     const item = el('li', 'search-result');
     const heading = el('h3', 'search-result__title');
@@ -500,7 +550,7 @@ function start(page) {
       for (const slug of result.themes) {
         const li = el('li', 'tag-list__item');
         const tag = el('span', 'tag');
-        tag.textContent = hasOwn(labels.themes, slug) ? labels.themes[slug] : slug;
+        tag.textContent = labelOf('themes', slug);
         li.appendChild(tag);
         tags.appendChild(li);
       }
@@ -782,6 +832,11 @@ function hasOwn(object, key) {
 
 function caseStudies(n) {
   return `${n} case stud${n === 1 ? 'y' : 'ies'}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function joinAnd(items) {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function sortedByLabel(items) {
