@@ -19,7 +19,9 @@
 //! site cannot start another build. [`Watch::next_batch`] waits for the
 //! first change, then until [`QUIET`] has passed with no other (at most
 //! [`LONGEST`]), so a save that is several events (a temporary file
-//! renamed into place, a file deleted and written again) is one rebuild.
+//! renamed into place, a file deleted and written again) is one rebuild;
+//! while a changed file is missing or empty, a few quiet periods more, in
+//! case its writer was slowed down half way.
 
 use notify::event::{AccessKind, AccessMode, EventKind};
 use notify::{RecursiveMode, Watcher};
@@ -35,6 +37,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// temporary file, rename it over the old one); every millisecond here is
 /// added to every save's reload.
 pub const QUIET: Duration = Duration::from_millis(20);
+/// How many more quiet periods a batch waits while one of its files is
+/// missing or empty (see [`Watch::next_batch`]).
+const MID_SAVE_WAITS: u32 = 5;
 /// The longest a burst may delay a rebuild.
 pub const LONGEST: Duration = Duration::from_secs(2);
 /// How often polling looks at every file.
@@ -146,6 +151,7 @@ impl Watch {
         batch.add(self.signals.recv().ok()?);
         let started = Instant::now();
         let mut last = started;
+        let mut waited_for_saves = 0;
         loop {
             let deadline = (last + QUIET).min(started + LONGEST);
             let Some(left) = deadline.checked_duration_since(Instant::now()) else { break };
@@ -154,7 +160,17 @@ impl Watch {
                     batch.add(signal);
                     last = Instant::now();
                 }
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // A file missing or empty may be a save half done (an
+                    // editor that deletes or empties the file, then writes
+                    // it), by a writer slowed down: give it a little longer.
+                    if waited_for_saves < MID_SAVE_WAITS && batch.paths.iter().any(|p| mid_save(&self.root.join(p))) {
+                        waited_for_saves += 1;
+                        last = Instant::now();
+                        continue;
+                    }
+                    break;
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             }
         }
@@ -167,6 +183,13 @@ impl Watch {
         }
         Some(batch)
     }
+}
+
+/// Whether `path` looks like a file in the middle of being saved: gone,
+/// or a file with nothing in it yet. (A folder, or a file deleted for
+/// good, costs a batch a few quiet periods at most.)
+fn mid_save(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).map_or(true, |meta| meta.is_file() && meta.len() == 0)
 }
 
 impl Batch {
@@ -392,5 +415,33 @@ mod tests {
         std::fs::write(root.join("site.yaml"), "cc").unwrap();
         let batch = watch.next_batch().unwrap();
         assert_eq!(batch.paths, ["site.yaml".to_string()].into());
+    }
+
+    #[test]
+    fn a_save_slowed_down_half_way_is_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let case_study = root.join("content/case-studies/a.md");
+        std::fs::create_dir_all(case_study.parent().unwrap()).unwrap();
+        std::fs::write(&case_study, "first").unwrap();
+        let mut watch = Watch::start(&root, false).unwrap();
+        let writer = {
+            let case_study = case_study.clone();
+            std::thread::spawn(move || {
+                std::fs::write(&case_study, "").unwrap();
+                // Longer than the quiet period, shorter than the waits for
+                // a file left empty.
+                std::thread::sleep(QUIET * 3);
+                std::fs::write(&case_study, "second").unwrap();
+                Instant::now()
+            })
+        };
+        let batch = watch.next_batch().unwrap();
+        let batched = Instant::now();
+        let written = writer.join().unwrap();
+        assert_eq!(batch.paths, ["content/case-studies/a.md".to_string()].into());
+        assert!(batched > written, "the batch ended before the save was written");
+        assert!(mid_save(&root.join("content/case-studies/gone.md")));
+        assert!(!mid_save(&case_study));
     }
 }
