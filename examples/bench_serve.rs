@@ -2,8 +2,9 @@
 //! the test suite): for generated sites of each size, the time from saving
 //! a file to the event that reloads (or restyles) the open pages, for an
 //! edit to one case study, to the base template (every page changes) and
-//! to the stylesheet; with serve's own rebuild time and, for scale, a full
-//! `practicebank build`.
+//! to the stylesheet, and for a second save of a case study made while
+//! the full build after the first is running; with serve's own rebuild
+//! time and, for scale, a full `practicebank build`.
 //!
 //! ```sh
 //! cargo build --release --bins --example bench_serve
@@ -42,6 +43,8 @@ struct Args {
 const PATIENCE: Duration = Duration::from_secs(600);
 /// Between saves: longer than serve's quiet period.
 const PAUSE: Duration = Duration::from_millis(400);
+/// After a save's reload, before saving again while its full build runs.
+const BUSY: Duration = Duration::from_millis(100);
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -61,8 +64,11 @@ fn main() -> ExitCode {
     );
     println!("load average at start: {}", load_average());
     println!();
-    println!("| case studies | full build | case study edit | template edit (base.html) | stylesheet edit |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!(
+        "| case studies | full build | case study edit | template edit (base.html) | stylesheet edit | \
+         case study edit during a full build |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|");
     for &size in &args.sizes {
         match bench(&bin, &args.work, size, args.runs) {
             Ok(row) => println!("{row}"),
@@ -109,6 +115,10 @@ fn bench(bin: &Path, work: &Path, size: usize, runs: usize) -> Result<String, St
         std::fs::write(&case_study, text).map_err(|e| e.to_string())
     };
     let case_studies = timed(runs, &events, &mut serve, "reload", edit)?;
+    let busy = during_full_build(runs, &events, &mut serve, |run, second| {
+        let text = original.replacen("\nsummary: ", &format!("\nsummary: Busy save {run}{second}. "), 1);
+        std::fs::write(&case_study, text).map_err(|e| e.to_string())
+    })?;
 
     let template = std::fs::read_to_string(&base).map_err(|e| e.to_string())?;
     let edit = |run: usize| std::fs::write(&base, format!("{template}<!-- benchmark save {run} -->\n"));
@@ -120,7 +130,33 @@ fn bench(bin: &Path, work: &Path, size: usize, runs: usize) -> Result<String, St
 
     serve.stop();
     std::fs::write(&case_study, original).map_err(|e| e.to_string())?;
-    Ok(format!("| {size} | {:.2} s | {case_studies} | {templates} | {stylesheets} |", full.as_secs_f64()))
+    Ok(format!("| {size} | {:.2} s | {case_studies} | {templates} | {stylesheets} | {busy} |", full.as_secs_f64()))
+}
+
+/// Saves a case study, waits for its page's reload and [`BUSY`] more (its
+/// full build is then running), and times a second save of it to its
+/// reload: an editor saving again before the site has caught up.
+fn during_full_build(
+    runs: usize,
+    events: &Events,
+    serve: &mut Serve,
+    save: impl Fn(usize, bool) -> Result<(), String>,
+) -> Result<String, String> {
+    let mut seconds = Vec::new();
+    for run in 0..runs {
+        std::thread::sleep(PAUSE);
+        save(run, false)?;
+        events.next("reload")?;
+        std::thread::sleep(BUSY);
+        let started = Instant::now();
+        save(run, true)?;
+        events.next("reload")?;
+        seconds.push(started.elapsed().as_secs_f64());
+        events.settled()?;
+        serve.rebuilt()?;
+    }
+    let (median, min, max) = summary(&mut seconds);
+    Ok(format!("{median:.3} s [{min:.3}-{max:.3}]"))
 }
 
 /// Saves `runs` times with `save`, each time waiting for the event `name`.
