@@ -16,7 +16,8 @@
 //!   folder without one is a 404, never a listing. A missing file gets
 //!   the site's `404.html` with status 404.
 //! - Every HTML response gets the live-reload script before `</body>`,
-//!   tagged with the version of the served files it was read from. The
+//!   tagged with the version of the served files it was read from and the
+//!   file it is (`404.html` for a missing page). The
 //!   script is only ever added here, on the way out: the built files never
 //!   hold it.
 //! - `/__practicebank/events` is a Server-Sent Events stream of the
@@ -139,7 +140,7 @@ async fn file(server: &Server, path: &str, query: Option<&str>) -> Response {
     // than its contents: at worst it reloads once more.
     let status = server.status.borrow().clone();
     if !status.built {
-        return html(StatusCode::SERVICE_UNAVAILABLE, PLACEHOLDER.as_bytes(), &status.version);
+        return html(StatusCode::SERVICE_UNAVAILABLE, PLACEHOLDER.as_bytes(), &status.version, None);
     }
     let Some(segments) = segments(path) else { return not_found(server, &status.version).await };
     let Some(found) = inside(&server.root, &server.root.join(segments.iter().collect::<PathBuf>())).await else {
@@ -159,7 +160,10 @@ async fn file(server: &Server, path: &str, query: Option<&str>) -> Response {
         Err(_) => return not_found(server, &status.version).await,
     };
     match tokio::fs::read(&file).await {
-        Ok(bytes) => served(StatusCode::OK, &file, bytes, &status.version),
+        Ok(bytes) => {
+            let in_folder = file.strip_prefix(&server.root).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+            served(StatusCode::OK, &file, in_folder.as_deref(), bytes, &status.version)
+        }
         Err(_) => not_found(server, &status.version).await,
     }
 }
@@ -208,24 +212,25 @@ fn redirect(segments: &[String], query: Option<&str>) -> Response {
 
 async fn not_found(server: &Server, version: &str) -> Response {
     match tokio::fs::read(server.root.join("404.html")).await {
-        Ok(bytes) => html(StatusCode::NOT_FOUND, &bytes, version),
+        Ok(bytes) => html(StatusCode::NOT_FOUND, &bytes, version, Some("404.html")),
         Err(_) => plain(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
-/// A file's bytes with its content type, the script added to HTML.
-fn served(status: StatusCode, file: &Path, bytes: Vec<u8>, version: &str) -> Response {
+/// A file's bytes with its content type, the script added to HTML;
+/// `in_folder` is its path in the served folder.
+fn served(status: StatusCode, file: &Path, in_folder: Option<&str>, bytes: Vec<u8>, version: &str) -> Response {
     let name = file.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let kind = content_type(&name);
     if kind.starts_with("text/html") {
-        html(status, &bytes, version)
+        html(status, &bytes, version, in_folder)
     } else {
         with_type(status, kind, bytes)
     }
 }
 
-fn html(status: StatusCode, bytes: &[u8], version: &str) -> Response {
-    with_type(status, "text/html; charset=utf-8", inject(bytes, version))
+fn html(status: StatusCode, bytes: &[u8], version: &str, file: Option<&str>) -> Response {
+    with_type(status, "text/html; charset=utf-8", inject(bytes, version, file))
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
@@ -244,9 +249,12 @@ fn with_type(status: StatusCode, kind: &'static str, bytes: Vec<u8>) -> Response
 }
 
 /// `html` with the live-reload script before its last `</body>` (or at
-/// the end, if it has none).
-pub fn inject(html: &[u8], version: &str) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT}\" data-version=\"{version}\"></script>\n");
+/// the end, if it has none), tagged with the version and the served file
+/// it was read from (its path in the folder; none for the placeholder), so
+/// the page knows which changes touch it.
+pub fn inject(html: &[u8], version: &str, file: Option<&str>) -> Vec<u8> {
+    let file = file.map(|f| format!(" data-file=\"{}\"", crate::escape::markup(f))).unwrap_or_default();
+    let tag = format!("<script src=\"{SCRIPT}\" data-version=\"{version}\"{file}></script>\n");
     let closing = b"</body";
     let at = html.windows(closing.len()).rposition(|w| w.eq_ignore_ascii_case(closing)).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -350,13 +358,15 @@ mod tests {
 
     #[test]
     fn injects_before_the_last_body_end() {
-        let out = inject(b"<body><p>x</p></BODY>\n</html>", "s-1");
+        let out = inject(b"<body><p>x</p></BODY>\n</html>", "s-1", None);
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
             "<body><p>x</p><script src=\"/__practicebank/live.js\" data-version=\"s-1\"></script>\n</BODY>\n</html>"
         );
-        assert!(String::from_utf8(inject(b"<p>no body", "v")).unwrap().ends_with("</script>\n"));
+        assert!(String::from_utf8(inject(b"<p>no body", "v", None)).unwrap().ends_with("</script>\n"));
+        let tagged = String::from_utf8(inject(b"<body></body>", "v", Some("a\"b/index.html"))).unwrap();
+        assert!(tagged.contains("data-version=\"v\" data-file=\"a&quot;b/index.html\""), "{tagged}");
     }
 
     #[test]

@@ -46,15 +46,10 @@
     }
   }
 
-  // The file this page was served from, as the served folder names it;
-  // null when its address cannot be read, and then every change reloads it.
-  var page = null;
-  try {
-    page = decodeURIComponent(location.pathname).replace(/^\//, "");
-    if (page === "" || page.slice(-1) === "/") page += "index.html";
-  } catch (malformed) {
-    page = null;
-  }
+  // The file this page was served from, as the served folder names it
+  // (`404.html` for a missing page); none for the page shown before the
+  // first build, which every change reloads.
+  var page = script.getAttribute("data-file");
   var folder = page === null ? "" : page.slice(0, page.lastIndexOf("/") + 1);
 
   function touchesThisPage(file) {

@@ -455,6 +455,8 @@ fn serves_pages_with_their_types_and_the_sites_404() {
     let page = serve.get("/case-studies/alpha-housing/");
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Alpha finds homes"));
+    assert!(page.text().contains("data-file=\"case-studies/alpha-housing/index.html\""), "the page knows its file");
+    assert!(serve.get("/nope").text().contains("data-file=\"404.html\""));
     let moved = serve.get("/case-studies/alpha-housing?x=1");
     assert_eq!((moved.status, moved.header("location")), (301, Some("/case-studies/alpha-housing/?x=1")));
     for missing in ["/nope", "/case-studies/", "/case-studies/nope/", "/case-studies/gamma-draft/", "/site.yaml"] {
