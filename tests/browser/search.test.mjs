@@ -304,7 +304,7 @@ describe('search page', () => {
       // Two themes must both hold, and the count says so.
       await page.focus('#search-theme-housing');
       await page.keyboard.press('Space');
-      state = await settled(page, 'No case studies in both Education and school and Housing and accommodation');
+      state = await settled(page, 'No case studies in both \u201cEducation and school\u201d and \u201cHousing and accommodation\u201d');
       assert.deepEqual(state.slugs, []);
       assert.match(await page.textContent('#search-results'), /No case study has all of these/);
       await page.keyboard.press('Space');

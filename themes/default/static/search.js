@@ -500,7 +500,12 @@ function start(page) {
    *  Oldham`. Themes combine with AND, so two or more say so. */
   function describeFilters(state) {
     const parts = [];
-    const themes = state.themes.map((value) => labelOf('themes', value));
+    let themes = state.themes.map((value) => labelOf('themes', value));
+    // "in both Education and school and Housing" reads as three themes:
+    // labels that hold an "and" are quoted when there are several.
+    if (themes.length > 1 && themes.some((label) => /\band\b/.test(label))) {
+      themes = themes.map((label) => `\u201c${label}\u201d`);
+    }
     if (themes.length === 1) parts.push(`in ${themes[0]}`);
     else if (themes.length > 1) parts.push(`in ${themes.length === 2 ? 'both' : 'all of'} ${joinAnd(themes)}`);
     if (state.authority) parts.push(`from ${labelOf('authorities', state.authority)}`);
