@@ -18,7 +18,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::frontmatter;
-use crate::load::{self, Sources, CONTENT_DIR, SITE_CONFIG};
+use crate::load::{self, Sources, SITE_CONFIG};
 use crate::model::SiteConfig;
 use crate::validate;
 use std::collections::BTreeMap;
@@ -119,31 +119,24 @@ impl Changes {
     /// Whether a changed file can break case studies other than itself:
     /// `site.yaml`, or a file under `content/` that is not a case study.
     pub fn touches_shared_files(&self) -> bool {
-        self.files.keys().any(|path| {
-            path == SITE_CONFIG
-                || path
-                    .strip_prefix(CONTENT_DIR)
-                    .and_then(|p| p.strip_prefix('/'))
-                    .is_some_and(|p| !load::is_case_study(p))
-        })
+        self.files
+            .keys()
+            .any(|path| path == SITE_CONFIG || load::in_content(path).is_some_and(|p| !load::is_case_study(p)))
     }
 
     /// Whether a pull request should see `diagnostic`.
     pub fn shows(&self, diagnostic: &Diagnostic) -> bool {
-        let about_a_case_study = diagnostic
-            .file
-            .strip_prefix(CONTENT_DIR)
-            .and_then(|p| p.strip_prefix('/'))
-            .is_some_and(load::is_case_study);
-        !about_a_case_study || self.files.contains_key(&diagnostic.file) || self.touches_shared_files()
+        !load::is_case_study_path(&diagnostic.file)
+            || self.files.contains_key(&diagnostic.file)
+            || self.touches_shared_files()
     }
 
     /// Case-study files that changed, with how.
     pub fn case_studies(&self) -> impl Iterator<Item = (&str, Change)> {
-        self.files.iter().filter_map(|(path, change)| {
-            let in_content = path.strip_prefix(CONTENT_DIR)?.strip_prefix('/')?;
-            load::is_case_study(in_content).then_some((path.as_str(), *change))
-        })
+        self.files
+            .iter()
+            .filter(|(path, _)| load::is_case_study_path(path))
+            .map(|(path, change)| (path.as_str(), *change))
     }
 }
 

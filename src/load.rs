@@ -198,6 +198,17 @@ pub fn is_case_study(in_content: &str) -> bool {
     in_content.starts_with("case-studies/") && (lower.ends_with(".md") || lower.ends_with(".markdown"))
 }
 
+/// A path relative to the site root, relative to `content/` instead;
+/// `None` outside it.
+pub fn in_content(site_path: &str) -> Option<&str> {
+    site_path.strip_prefix(CONTENT_DIR)?.strip_prefix('/')
+}
+
+/// Whether a path relative to the site root names a case study.
+pub fn is_case_study_path(site_path: &str) -> bool {
+    in_content(site_path).is_some_and(is_case_study)
+}
+
 /// Reads one case study, `file` relative to the site root: what [`load`]
 /// reads for it, or why it cannot be read.
 pub fn load_case_study(root: &Path, file: &str) -> Result<SourceFile, Diagnostic> {

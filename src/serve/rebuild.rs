@@ -206,9 +206,7 @@ impl Builder {
         failing: Option<BTreeSet<String>>,
     ) -> Option<Outcome> {
         let previous = previous?;
-        let only_case_studies = batch.paths.iter().all(|path| {
-            path.strip_prefix(load::CONTENT_DIR).and_then(|p| p.strip_prefix('/')).is_some_and(load::is_case_study)
-        });
+        let only_case_studies = batch.paths.iter().all(|path| load::is_case_study_path(path));
         if batch.rescan.is_some() || !only_case_studies || failing.is_some_and(|f| !f.is_subset(&batch.paths)) {
             return None;
         }
