@@ -36,7 +36,12 @@ pub fn render_pages(
     progress: &dyn Progress,
     sink: &dyn Sink,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (renderer, files) = Renderer::new(published, templates, related);
+    let renderer = Renderer::new(published, templates, related);
+    let files: Vec<OutputFile> = templates
+        .statics
+        .iter()
+        .map(|(name, bytes)| OutputFile::bytes(asset_path(name, bytes), bytes.clone()))
+        .collect();
     let problems: Vec<Diagnostic> = published
         .newest_first
         .par_iter()
@@ -76,25 +81,16 @@ pub fn case_study_pages(
     related: &BTreeMap<String, Vec<String>>,
     case_study: &CaseStudy,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Renderer::new(published, templates, related).0.case_study(case_study)
+    Renderer::new(published, templates, related).case_study(case_study)
 }
 
 impl<'a> Renderer<'a> {
-    /// The renderer, and the theme's static files (their names carry a hash
-    /// of their bytes, so pages link them through the renderer).
     fn new(
         published: &'a Published<'a>,
         templates: &'a Templates,
         related: &'a BTreeMap<String, Vec<String>>,
-    ) -> (Renderer<'a>, Vec<OutputFile>) {
-        let mut files = Vec::new();
-        let mut names = BTreeMap::new();
-        for (name, bytes) in &templates.statics {
-            let output = if HASHED.contains(&name.as_str()) { hashed_name(name, bytes) } else { name.clone() };
-            files.push(OutputFile::bytes(format!("assets/{output}"), bytes.clone()));
-            names.insert(name.as_str(), format!("assets/{output}"));
-        }
-        let asset = |name: &str| names.get(name).cloned().unwrap_or_default();
+    ) -> Renderer<'a> {
+        let asset = |name: &str| templates.statics.get(name).map(|bytes| asset_path(name, bytes)).unwrap_or_default();
         let assets = AssetUrls {
             css: asset("style.css"),
             print_css: asset("print.css"),
@@ -122,8 +118,15 @@ impl<'a> Renderer<'a> {
             themes,
             generator: format!("practicebank {}", env!("CARGO_PKG_VERSION")),
         };
-        (Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related }, files)
+        Renderer { published, templates, site, assets, sanitiser: Sanitiser::default(), related }
     }
+}
+
+/// Where a static file of the theme is published: under `assets/`, its
+/// name carrying a hash of its bytes for the files pages link.
+fn asset_path(name: &str, bytes: &[u8]) -> String {
+    let output = if HASHED.contains(&name) { hashed_name(name, bytes) } else { name.to_string() };
+    format!("assets/{output}")
 }
 
 impl Renderer<'_> {
