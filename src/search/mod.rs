@@ -43,8 +43,6 @@ pub struct Searchable {
 pub fn build(site: &Site, drafts: bool) -> Searchable {
     let published: Vec<&crate::model::CaseStudy> = site.case_studies.iter().filter(|c| drafts || !c.draft).collect();
     let inverted = inverted::Inverted::build(&published);
-    // Building it freed as much as it keeps.
-    crate::memory::release_freed();
     let themes: Vec<&[String]> = published.iter().map(|c| c.themes.as_slice()).collect();
     // Both only read the index; side by side, each fills the other's
     // stretches on one core.
