@@ -37,6 +37,9 @@ pub struct SiteConfig {
     pub surveys: BTreeMap<String, Survey>,
     /// How many case studies a listing page shows.
     pub page_size: usize,
+    /// `search.glossary`: the site's own glossary groups, and built-in ones
+    /// switched off.
+    pub glossary: crate::search::glossary::Settings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,6 +26,9 @@ pub fn validate(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         return Err(check.diagnostics);
     }
     let mut ok = check.known_keys(&tree, raw::CONFIG_KEYS, "site.yaml");
+    if let Some(search) = tree.entry("search") {
+        ok &= check.known_keys(&search.value, raw::SEARCH_KEYS, "`search`");
+    }
     for list in ["themes", "surveys"] {
         if let Some(NodeKind::Map(entries)) = tree.entry(list).map(|e| &e.value.kind) {
             for entry in entries {
@@ -43,14 +46,18 @@ pub fn validate(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
             return Err(check.diagnostics);
         }
     };
-    let config = fields(&mut check, raw);
+    let glossary = match tree.entry("search").and_then(|s| s.value.entry("glossary")) {
+        Some(entry) => crate::search::glossary::settings(SITE_CONFIG, &entry.value, &mut check.diagnostics),
+        None => Default::default(),
+    };
+    let config = fields(&mut check, raw, glossary);
     match config {
         Some(config) if check.diagnostics.is_empty() => Ok(config),
         _ => Err(check.diagnostics),
     }
 }
 
-fn fields(check: &mut Checker<'_>, raw: RawConfig) -> Option<SiteConfig> {
+fn fields(check: &mut Checker<'_>, raw: RawConfig, glossary: crate::search::glossary::Settings) -> Option<SiteConfig> {
     let title = check.required_text("title", raw.title, None, Pos::START);
     let description = check.required_text("description", raw.description, None, Pos::START);
     let base_url = check
@@ -98,6 +105,7 @@ fn fields(check: &mut Checker<'_>, raw: RawConfig) -> Option<SiteConfig> {
             .map(|(slug, (label, description))| (slug.clone(), Survey { slug, label, description }))
             .collect(),
         page_size: page_size?,
+        glossary,
     })
 }
 

@@ -29,7 +29,9 @@ pub const FIGURE_KEYS: &[&str] = &["label", "value", "comparison", "comparison_l
 pub const QUOTE_KEYS: &[&str] = &["text", "by"];
 pub const RESOURCE_KEYS: &[&str] = &["title", "file", "url"];
 pub const CONFIG_KEYS: &[&str] =
-    &["title", "description", "base_url", "repository", "theme", "themes", "surveys", "page_size"];
+    &["title", "description", "base_url", "repository", "theme", "themes", "surveys", "page_size", "search"];
+/// The keys under `search:` in `site.yaml`.
+pub const SEARCH_KEYS: &[&str] = &["glossary"];
 pub const TERM_KEYS: &[&str] = &["label", "description"];
 
 #[derive(Debug, Deserialize)]
@@ -107,6 +109,10 @@ pub struct RawConfig {
     pub themes: Option<BTreeMap<String, RawTerm>>,
     pub surveys: Option<BTreeMap<String, RawTerm>>,
     pub page_size: Option<NumberOrText>,
+    /// Read from the YAML tree instead, where every problem has its line
+    /// (see `search::glossary`).
+    #[serde(rename = "search")]
+    pub _search: Option<serde::de::IgnoredAny>,
 }
 
 /// A theme or survey in the vocabulary.
