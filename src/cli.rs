@@ -74,21 +74,34 @@ pub struct SearchArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// What to search for: words, as typed into the search page.
-    pub query: String,
-    /// Only case studies with this theme (a slug; repeat for several, all
-    /// required).
+    #[arg(required_unless_present = "evaluate")]
+    pub query: Option<String>,
+    /// Only case studies with this theme (its name or slug; repeat for
+    /// several, all required).
     #[arg(long = "theme", value_name = "THEME")]
     pub themes: Vec<String>,
-    /// Only case studies from this authority (its slug, as in the
-    /// authority page's address).
+    /// Only case studies from this authority (its name or slug).
     #[arg(long)]
     pub authority: Option<String>,
-    /// Only case studies drawing on this survey (a slug).
+    /// Only case studies drawing on this survey (its name or slug).
     #[arg(long)]
     pub survey: Option<String>,
     /// Only case studies published in this year.
     #[arg(long)]
-    pub year: Option<u16>,
+    pub year: Option<String>,
+    /// Search only for the words typed: no typo corrections.
+    #[arg(long)]
+    pub exact: bool,
+    /// Score the search against a file of judged queries (see
+    /// docs/search.md) and print nDCG@10, recall@10, MRR@10 and the
+    /// queries that found nothing.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "themes", "authority", "survey", "year"])]
+    pub evaluate: Option<PathBuf>,
+    /// With --evaluate: switch mechanisms off to measure what each brings
+    /// (any-word, coordination, themes, typos, glossary, associations;
+    /// comma-separated).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', requires = "evaluate")]
+    pub without: Vec<String>,
     /// How many results to show.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
@@ -195,31 +208,60 @@ fn search(args: &SearchArgs) -> ExitCode {
             return ExitCode::from(if invalid.config { EXIT_SITE } else { EXIT_CONTENT });
         }
     };
-    let filters = crate::search::query::Filters {
+    if let Some(file) = &args.evaluate {
+        let mut switches = crate::search::plan::Switches::ALL;
+        for name in &args.without {
+            match switches.without(name) {
+                Some(fewer) => switches = fewer,
+                None => {
+                    let names = crate::search::plan::Switches::NAMES;
+                    let problem = crate::diagnostic::Diagnostic::file_error(
+                        "--without",
+                        "unknown-mechanism",
+                        format!("`{name}` is not a mechanism of the search"),
+                    )
+                    .with_help(crate::suggest::help_for(name, names, "the mechanisms"));
+                    print_problems(&[problem], "nothing was evaluated");
+                    return ExitCode::from(EXIT_SITE);
+                }
+            }
+        }
+        return evaluate(&site, &sources, file, switches, args.json);
+    }
+    let given = crate::search::filters::Given {
         themes: args.themes.clone(),
         authority: args.authority.clone(),
         survey: args.survey.clone(),
-        year: args.year,
+        year: args.year.clone(),
     };
-    let (found, _) = match crate::search::find(&site, &sources, &args.query, &filters, args.limit) {
-        Ok(found) => found,
+    let filters = match crate::search::filters::resolve(&site, &given) {
+        Ok(filters) => filters,
+        Err(problems) => {
+            print_problems(&problems, "nothing was searched");
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let query = args.query.as_deref().unwrap_or_default();
+    let answer = match crate::search::find(&site, &sources, query, &filters, args.limit, args.exact) {
+        Ok(answer) => answer,
         Err(d) => {
             print_problems(&[d], "nothing was searched");
             return ExitCode::from(EXIT_SITE);
         }
     };
+    let found = &answer.found;
     let text = if args.json {
-        serde_json::to_string_pretty(&found).expect("results are plain data")
-    } else if found.is_empty() {
-        format!("no case studies found for \u{201c}{}\u{201d}", args.query)
+        serde_json::to_string_pretty(found).expect("results are plain data")
     } else {
-        found
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
+        let mut lines = plan_lines(&answer.plan);
+        if found.is_empty() {
+            lines.push(format!("no case studies found for \u{201c}{query}\u{201d}"));
+        } else {
+            lines.push(format!("{} found, best first:\n", answer.total));
+            lines.extend(found.iter().enumerate().map(|(i, f)| {
                 let snippet = f.snippet.replace("<mark>", "").replace("</mark>", "");
                 format!(
-                    "{}. {} \u{2013} {} (score {:.3})\n   {}\n   {}",
+                    "{}. {} \u{2013} {} (score {:.3})\n   {}\n   {}\n",
                     i + 1,
                     f.title,
                     f.authority,
@@ -227,11 +269,117 @@ fn search(args: &SearchArgs) -> ExitCode {
                     f.url,
                     html_text(&snippet)
                 )
-            })
-            .collect::<Vec<_>>()
-            .join("\n\n")
+            }));
+        }
+        lines.join("\n").trim_end().to_string()
     };
     // A closed pipe (`| head`) is not a failure.
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+    ExitCode::SUCCESS
+}
+
+/// "Showing results for" and "Also searched for", as the search page
+/// says them.
+fn plan_lines(plan: &crate::search::plan::Plan) -> Vec<String> {
+    let mut lines = Vec::new();
+    let corrections = plan.corrections();
+    if !corrections.is_empty() {
+        let corrected: Vec<String> = plan
+            .units
+            .iter()
+            .map(|u| match corrections.iter().find(|(typed, _)| *typed == u.typed) {
+                Some((_, searched)) => searched.join(" or "),
+                None => u.typed.clone(),
+            })
+            .collect();
+        lines.push(format!(
+            "Showing results for \u{201c}{}\u{201d} (search only for what you typed with --exact)",
+            corrected.join(" ")
+        ));
+    }
+    for (typed, phrases) in plan.expansions() {
+        lines.push(format!("Also searched for {} (for \u{201c}{typed}\u{201d})", phrases.join(", ")));
+    }
+    lines
+}
+
+/// `search --evaluate`: scores the search against judged queries.
+fn evaluate(
+    site: &crate::model::Site,
+    sources: &crate::load::Sources,
+    file: &std::path::Path,
+    switches: crate::search::plan::Switches,
+    json: bool,
+) -> ExitCode {
+    use crate::search::evaluate;
+    let name = file.display().to_string();
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => {
+            print_problems(
+                &[crate::diagnostic::Diagnostic::file_error(&name, "unreadable", format!("cannot read it: {e}"))],
+                "nothing was evaluated",
+            );
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let published: std::collections::BTreeSet<&str> =
+        site.case_studies.iter().filter(|c| !c.draft).map(|c| c.slug.as_str()).collect();
+    let judged = match evaluate::read(&name, &text, |slug| published.contains(slug)) {
+        Ok(judged) => judged,
+        Err(problems) => {
+            let mut out = anstream::stderr().lock();
+            for d in &problems {
+                let _ = writeln!(out, "{}", report::human(d, Some(&text)));
+            }
+            let _ = writeln!(out, "nothing was evaluated");
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let all_ranked = evaluate::rank_all(site, sources, &judged, switches);
+    let all_ranked = match all_ranked {
+        Ok(all) => all,
+        Err(d) => {
+            print_problems(&[d], "nothing was evaluated");
+            return ExitCode::from(EXIT_SITE);
+        }
+    };
+    let rows: Vec<_> = judged.iter().zip(all_ranked).map(|(j, r)| (j, evaluate::score(j, &r), r)).collect();
+    let all = evaluate::overall(&rows.iter().map(|(_, s, _)| *s).collect::<Vec<_>>());
+    let text = if json {
+        let queries: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(j, s, ranked)| serde_json::json!({ "query": j.query, "scores": s, "top": ranked }))
+            .collect();
+        serde_json::to_string_pretty(&serde_json::json!({ "queries": queries, "overall": all, "count": rows.len() }))
+            .expect("plain data")
+    } else {
+        let mut lines = vec![format!("{:<44} {:>7} {:>9} {:>6}  found", "query", "nDCG@10", "recall@10", "MRR@10")];
+        for (j, s, _) in &rows {
+            let mut query: String = j.query.chars().take(43).collect();
+            if query.len() < j.query.len() {
+                query.pop();
+                query.push('\u{2026}');
+            }
+            lines.push(format!(
+                "{query:<44} {:>7.3} {:>9.3} {:>6.3}  {}",
+                s.ndcg,
+                s.recall,
+                s.mrr,
+                if s.no_result == 1 { "nothing" } else { "" }
+            ));
+        }
+        lines.push(format!(
+            "{:<44} {:>7.3} {:>9.3} {:>6.3}  {} of {} found nothing",
+            "overall (mean)",
+            all.ndcg,
+            all.recall,
+            all.mrr,
+            all.no_result,
+            rows.len()
+        ));
+        lines.join("\n")
+    };
     let _ = writeln!(std::io::stdout().lock(), "{text}");
     ExitCode::SUCCESS
 }

@@ -2,7 +2,7 @@
 //! site holds) written out as files under `search/` that a browser client
 //! can search with no server.
 //!
-//! # Format, version 2
+//! # Format, version 3
 //!
 //! All files are JSON, so that any web server compresses them (GitHub Pages
 //! gzips `.json` but not unknown binary types), and need nothing of a
@@ -15,12 +15,13 @@
 //!
 //! ## The manifest, `search/index.json`, read first
 //!
-//! - `format`: 2. A client refuses other versions.
+//! - `format`: 3. A client refuses other versions.
 //! - `engine`: the tantivy version, the stemmer crate and Snowball commit
 //!   the stems come from (the client's stemmer must match them).
 //! - `docs`: N, the number of indexed case studies; doc ids are `0..N` in
 //!   slug order.
-//! - `mode`: `"and"`: a case study must match every query word.
+//! - `mode`: `"any"`: a case study matching any query word is a result,
+//!   ranked as `src/search/query.rs` says.
 //! - `fields`: the searched fields in query order, each `{name, boost,
 //!   tokens}`: `boost` an f32, `tokens` how many tokens the field holds over
 //!   all case studies (tantivy's `total_num_tokens`), from which the client
@@ -44,13 +45,23 @@
 //! - `filters`: `{themes, authorities, surveys, years}`, each a list of
 //!   `{value, label, count}` (how many case studies have it); facet values
 //!   below are positions in these lists.
+//! - `words`: `{dir, lengths}`: the vocabulary's words (every word, as
+//!   written and lowercased, that made a term), for typo correction, one
+//!   file per length in characters: `<dir><length>.json` is `{"words":
+//!   "w1 w2 ..."}` in code point order; `lengths` lists the files there
+//!   are. A word of n characters needs the files of n - 2 to n + 2 at most.
+//! - `glossary`: the glossary groups that can find something in the site
+//!   (at least one phrase wholly in its vocabulary), each a list of
+//!   phrases as written; the client analyses them as it analyses text.
 //!
 //! ## Term shards
 //!
 //! A shard is `{"terms": [entry, ...]}` sorted by term. An entry is `[term,
-//! word, code, field, idf, n, field, idf, n, ...]`: the analysed
-//! (stemmed) term; the most frequent surface word with that stem (for "did
-//! you mean"); the term's postings, coded as below; then, for each field
+//! word, code, associates, field, idf, n, field, idf, n, ...]`: the
+//! analysed (stemmed) term; the most frequent surface word with that stem
+//! (for "did you mean"); the term's postings, coded as below; the terms
+//! the site's text associates with it, best first, separated by spaces
+//! (see `src/search/lexicon.rs`; empty for none); then, for each field
 //! holding the term, in field order, three numbers: the field's position
 //! in `fields`, the term's idf in that field as f32 bits (tantivy's `ln(1 +
 //! (N - n + 0.5) / (n + 0.5))`, exported so the client need not compute a
@@ -101,9 +112,10 @@
 //! average)`. `length(i)` is tantivy's `FieldNormReader::id_to_fieldnorm`:
 //! `i` below 41, otherwise `24 + (9 + j % 8) * 2^(1 + j / 8)` with `j = i -
 //! 41` (integer division). A term's weight in a field is `idf * (1 +
-//! 1.2)`, times the field's boost unless that is 1; a posting scores
-//! `weight * (tf / (tf + factor))`; a case study's score is the sum of its
-//! clauses' scores in clause order (word by word, field by field).
+//! 1.2)`, times the field's boost times the clause's weight unless that
+//! product is 1; a posting scores `weight * (tf / (tf + factor))`. How
+//! clauses are made from a query, summed and coordinated is in
+//! `src/search/plan.rs` and `src/search/query.rs`.
 //!
 //! ## Display data and facets
 //!
@@ -119,6 +131,12 @@
 //! digit `t / 6`); for the others, its position in that filter list plus 1
 //! (0 for none).
 //!
+//! ## Changes from version 2
+//!
+//! Any word of a query can match (`mode` was `"and"`); a theme field (the
+//! labels and descriptions of a case study's themes) is searched; entries
+//! carry associated terms; `words` and `glossary` are new.
+//!
 //! ## Changes from version 1
 //!
 //! Shards were `{first, last, file}` with hashed names, and are now keys
@@ -132,6 +150,7 @@
 
 use super::index::DocInfo;
 use super::inverted::Inverted;
+use super::lexicon::Lexicon;
 use super::schema::SEARCHED;
 use crate::hash::{content_hash, content_hash_of_parts};
 use crate::model::SiteConfig;
@@ -141,7 +160,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The browser client, written beside the index it reads.
 const CLIENT: &str = include_str!("client/practicebank-search.js");
@@ -154,7 +173,7 @@ const SHARD_BYTES: std::ops::RangeInclusive<usize> = 4 * 1024..=64 * 1024;
 const DIGITS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// The static index files.
-pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
+pub fn export(inverted: &Inverted, lexicon: &Lexicon, config: &SiteConfig) -> Vec<OutputFile> {
     let total_docs = inverted.docs.len() as u32;
     let mut files = Vec::new();
     let fields_json: Vec<Value> = SEARCHED
@@ -180,10 +199,13 @@ pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
                 })
                 .collect();
             let code = postings_code(lists.iter().map(|(_, docs, tfs, ids)| (*docs, *tfs, ids.as_slice())));
+            let name = &inverted.terms[term as usize];
+            let associates = lexicon.associations.get(name).map_or_else(String::new, |a| a.join(" "));
             let mut entry = format!(
-                "[{},{},\"{code}\"",
-                quoted(&inverted.terms[term as usize]),
-                quoted(&inverted.surface[term as usize])
+                "[{},{},\"{code}\",{}",
+                quoted(name),
+                quoted(&inverted.surface[term as usize]),
+                quoted(&associates)
             );
             for (position, docs, _, _) in &lists {
                 let idf = idf(docs.len() as u64, u64::from(total_docs));
@@ -240,6 +262,24 @@ pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
         files.push(OutputFile::bytes(format!("search/{doc_dir}{id}.json"), bytes));
     }
 
+    // The vocabulary's words by length in characters, for typos: a word
+    // of n characters is compared only with words of n - 2 to n + 2.
+    let mut by_length: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for word in &lexicon.words {
+        by_length.entry(word.chars().count()).or_default().push(word);
+    }
+    let word_files: Vec<(usize, String)> = by_length
+        .iter()
+        .map(|(length, words)| {
+            (*length, format!("{}\n", crate::escape::json_inert(&json!({ "words": words.join(" ") }).to_string())))
+        })
+        .collect();
+    let word_dir = format!("words-{}/", &content_hash_of_parts(word_files.iter().map(|(_, t)| t.as_bytes()))[..12]);
+    let lengths: Vec<usize> = word_files.iter().map(|(l, _)| *l).collect();
+    for (length, text) in word_files {
+        files.push(OutputFile::bytes(format!("search/{word_dir}{length}.json"), text));
+    }
+
     let filters = Filters::new(&inverted.docs, config);
     let facets = write_hashed(&mut files, "facets", &filters.facets(&inverted.docs));
 
@@ -247,12 +287,14 @@ pub fn export(inverted: &Inverted, config: &SiteConfig) -> Vec<OutputFile> {
         "format": FORMAT,
         "engine": { "tantivy": "0.27.0", "stemmer": "frostem 1.20260821.8", "snowball": "81dd074" },
         "docs": total_docs,
-        "mode": "and",
+        "mode": "any",
         "fields": fields_json,
         "term_dir": term_dir,
         "shards": { "shared": keys.shared, "rest": keys.rest },
         "doc_dir": doc_dir,
         "facets": facets,
+        "words": { "dir": word_dir, "lengths": lengths },
+        "glossary": lexicon.glossary,
         "filters": filters.to_json(&inverted.docs),
     });
     files.push(OutputFile::bytes("search/index.json", json_bytes(&manifest)));
@@ -674,7 +716,7 @@ mod tests {
     #[test]
     fn the_client_loses_only_whole_comment_lines() {
         let shipped = without_comments(CLIENT);
-        assert!(shipped.len() < CLIENT.len() * 3 / 4);
+        assert!(shipped.len() < CLIENT.len() * 4 / 5);
         // Every line of the source is shipped, or is a comment or blank.
         let mut kept = shipped.lines().skip(2).peekable();
         let mut in_block = false;

@@ -1,10 +1,11 @@
 //! Indexing: published case studies into a one-segment tantivy index whose
 //! doc ids follow slug order, so ids, ties and the export are reproducible.
 
-use super::schema::{self, Fields, ANALYZER};
+use super::lexicon::Lexicon;
+use super::schema::{self, Fields, ANALYZER, FIELDS};
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
-use crate::model::{CaseStudy, Site};
+use crate::model::{CaseStudy, Site, SiteConfig};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use tantivy::{doc, Index, IndexWriter, TantivyDocument};
@@ -35,6 +36,8 @@ pub struct SearchIndex {
     pub fields: Fields,
     /// Indexed case studies; a doc id is an index into this list.
     pub docs: Vec<DocInfo>,
+    /// What query plans need besides the postings.
+    pub lexicon: Lexicon,
 }
 
 /// How much of a case study's text snippets are chosen from.
@@ -55,8 +58,8 @@ pub fn index(site: &Site, drafts: bool, dir: Option<&Path>) -> Result<SearchInde
     let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, MEMORY_BUDGET).map_err(fail)?;
     let mut docs = Vec::new();
     for (ordinal, case_study) in site.case_studies.iter().filter(|c| drafts || !c.draft).enumerate() {
-        writer.add_document(document(&fields, case_study, ordinal as u64)).map_err(fail)?;
-        docs.push(doc_info(case_study, &plain_fields(case_study)));
+        writer.add_document(document(&fields, case_study, &site.config, ordinal as u64)).map_err(fail)?;
+        docs.push(doc_info(case_study, &plain_fields(case_study, &site.config)));
     }
     writer.commit().map_err(fail)?;
     writer.wait_merging_threads().map_err(fail)?;
@@ -67,11 +70,16 @@ pub fn index(site: &Site, drafts: bool, dir: Option<&Path>) -> Result<SearchInde
             segments.len()
         ))));
     }
-    Ok(SearchIndex { index, fields, docs })
+    let published: Vec<&CaseStudy> = site.case_studies.iter().filter(|c| drafts || !c.draft).collect();
+    let lexicon = Lexicon::new(
+        &super::inverted::Inverted::build(&published, &site.config),
+        &super::glossary::active(&site.config.glossary),
+    );
+    Ok(SearchIndex { index, fields, docs, lexicon })
 }
 
 /// The text of each searched field of `c`, in [`schema::SEARCHED`] order.
-pub fn plain_fields(c: &CaseStudy) -> [String; 7] {
+pub fn plain_fields(c: &CaseStudy, config: &SiteConfig) -> [String; FIELDS] {
     [
         c.title.clone(),
         c.summary.clone(),
@@ -80,11 +88,28 @@ pub fn plain_fields(c: &CaseStudy) -> [String; 7] {
         markdown::plain_text(&c.impact.text),
         markdown::plain_text(&c.body.text),
         c.authority.clone(),
+        theme_text(c, config),
     ]
 }
 
-fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
-    let texts = plain_fields(c);
+/// The labels and descriptions of the themes of `c`.
+fn theme_text(c: &CaseStudy, config: &SiteConfig) -> String {
+    let mut text = String::new();
+    for theme in c.themes.iter().filter_map(|t| config.themes.get(t)) {
+        for part in [&theme.label, &theme.description] {
+            if !part.is_empty() {
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                text.push_str(part);
+            }
+        }
+    }
+    text
+}
+
+fn document(fields: &Fields, c: &CaseStudy, config: &SiteConfig, ordinal: u64) -> TantivyDocument {
+    let texts = plain_fields(c, config);
     let mut document = doc!(
         fields.ordinal => ordinal,
         fields.slug => c.slug.clone(),
@@ -104,7 +129,7 @@ fn document(fields: &Fields, c: &CaseStudy, ordinal: u64) -> TantivyDocument {
 }
 
 /// What a result shows of `c`, given its [`plain_fields`].
-pub fn doc_info(c: &CaseStudy, plain: &[String; 7]) -> DocInfo {
+pub fn doc_info(c: &CaseStudy, plain: &[String; FIELDS]) -> DocInfo {
     let mut text = plain[2..5].join(" ");
     if let Some((cut, _)) = text.char_indices().nth(SNIPPET_SOURCE_CHARS) {
         text.truncate(cut);

@@ -14,8 +14,8 @@
 
 use super::index::{doc_info, plain_fields, DocInfo};
 use super::related::MIN_TERM_FREQUENCY;
-use super::schema::{self, SEARCHED};
-use crate::model::CaseStudy;
+use super::schema::{self, FIELDS, SEARCHED};
+use crate::model::{CaseStudy, SiteConfig};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use tantivy::fieldnorm::FieldNormReader;
@@ -38,6 +38,9 @@ pub struct Inverted {
     /// For each term, the lowercased word it most often came from (ties:
     /// the first in code point order).
     pub surface: Vec<String>,
+    /// Every word (lowercased as written) that made a term, in code point
+    /// order: what typos are corrected to.
+    pub words: Vec<String>,
     /// One per searched field, in [`SEARCHED`] order.
     pub fields: Vec<FieldIndex>,
     /// For each doc, the terms of its why, what and impact with their
@@ -80,13 +83,13 @@ impl FieldIndex {
 
 impl Inverted {
     /// Analyses and inverts `case_studies`; doc ids follow their order.
-    pub fn build(case_studies: &[&CaseStudy]) -> Inverted {
+    pub fn build(case_studies: &[&CaseStudy], config: &SiteConfig) -> Inverted {
         let mut vocabulary = Vocabulary::default();
         let mut merged = Merged::default();
         // A batch at a time, so the plain text and analysed chunks of only
         // one batch are in memory at once.
         for batch in case_studies.chunks(BATCH) {
-            let plain: Vec<[String; 7]> = batch.par_iter().map(|c| plain_fields(c)).collect();
+            let plain: Vec<[String; FIELDS]> = batch.par_iter().map(|c| plain_fields(c, config)).collect();
             let tokenised: Vec<Tokenised> =
                 plain.par_chunks(CHUNK).map_init(SimpleTokenizer::default, |t, docs| tokenise(t, docs)).collect();
             let token_ids = vocabulary.learn(&tokenised);
@@ -132,7 +135,7 @@ impl Tokenised<'_> {
     }
 }
 
-fn tokenise<'a>(tokenizer: &mut SimpleTokenizer, docs: &'a [[String; 7]]) -> Tokenised<'a> {
+fn tokenise<'a>(tokenizer: &mut SimpleTokenizer, docs: &'a [[String; FIELDS]]) -> Tokenised<'a> {
     let mut seen: FxHashMap<&'a str, u32> = FxHashMap::default();
     let mut tokenised = Tokenised { distinct: Vec::new(), tokens: Vec::new(), ends: Vec::new() };
     for text in docs.iter().flatten() {
@@ -231,7 +234,7 @@ fn analyse(
     vocabulary: &Vocabulary,
     tokenised: &Tokenised,
     token_ids: &[u32],
-    plain: &[[String; 7]],
+    plain: &[[String; FIELDS]],
     case_studies: &[&CaseStudy],
 ) -> Chunk {
     let mut chunk = Chunk {
@@ -389,6 +392,9 @@ impl Merged {
                 *words[sorted_id[term as usize] as usize].entry(lower).or_default() += count;
             }
         }
+        let mut all_words: Vec<String> = words.iter().flat_map(|w| w.keys().cloned()).collect();
+        all_words.par_sort_unstable();
+        all_words.dedup();
         let mut terms: Vec<Option<String>> = terms.into_iter().map(Some).collect();
         let terms: Vec<String> =
             order.iter().map(|p| terms[*p as usize].take().expect("each term is taken once")).collect();
@@ -406,7 +412,7 @@ impl Merged {
             }
             terms_of_doc.sort_unstable();
         });
-        Inverted { terms, surface, fields, described, docs }
+        Inverted { terms, surface, words: all_words, fields, described, docs }
     }
 }
 

@@ -11,9 +11,14 @@
 //! leave this module.
 
 pub mod cache;
+pub mod evaluate;
 pub mod export;
+pub mod filters;
+pub mod glossary;
 pub mod index;
 pub mod inverted;
+pub mod lexicon;
+pub mod plan;
 pub mod query;
 pub mod related;
 mod schema;
@@ -42,12 +47,17 @@ pub struct Searchable {
 /// related ones and exports the static index.
 pub fn build(site: &Site, drafts: bool) -> Searchable {
     let published: Vec<&crate::model::CaseStudy> = site.case_studies.iter().filter(|c| drafts || !c.draft).collect();
-    let inverted = inverted::Inverted::build(&published);
+    let inverted = inverted::Inverted::build(&published, &site.config);
     let themes: Vec<&[String]> = published.iter().map(|c| c.themes.as_slice()).collect();
     // Both only read the index; side by side, each fills the other's
     // stretches on one core.
-    let (related, files) =
-        rayon::join(|| related::related(&inverted, &themes), || export::export(&inverted, &site.config));
+    let (related, files) = rayon::join(
+        || related::related(&inverted, &themes),
+        || {
+            let lexicon = lexicon::Lexicon::new(&inverted, &glossary::active(&site.config.glossary));
+            export::export(&inverted, &lexicon, &site.config)
+        },
+    );
     let related = related
         .into_iter()
         .enumerate()
@@ -72,54 +82,72 @@ pub struct Found {
     pub snippet: String,
 }
 
-/// Searches the published case studies of `site` like the browser client:
-/// with the index cached by the last build when it is current, otherwise
-/// with a fresh index in memory. Also says whether the cache was used.
+/// What a search gives: the results, the plan they were found with, how
+/// many case studies matched in all, and whether the cached index was used.
+pub struct Answer {
+    pub found: Vec<Found>,
+    pub plan: plan::Plan,
+    pub total: usize,
+    pub from_cache: bool,
+}
+
+/// Searches the published case studies of `site` like the browser client.
+/// `exact` turns typo correction off.
 pub fn find(
     site: &Site,
     sources: &crate::load::Sources,
     query_text: &str,
     filters: &query::Filters,
     limit: usize,
-) -> Result<(Vec<Found>, bool), Diagnostic> {
-    let fail = |e: tantivy::TantivyError| {
-        Diagnostic::file_error("search index", "search-index", format!("cannot search: {e}"))
-    };
+    exact: bool,
+) -> Result<Answer, Diagnostic> {
+    let (index, from_cache) = open(site, sources)?;
+    let plan = query::plan_of(&index, query_text, plan::Switches::exact(exact)).map_err(search_failed)?;
+    let (found, total) = results(site, &index, &plan, filters, limit).map_err(search_failed)?;
+    Ok(Answer { found, plan, total, from_cache })
+}
+
+/// The index of the published case studies of `site`: the one cached by
+/// the last search when it is current (and then `true`), otherwise a fresh
+/// one, kept in the cache when the site folder allows.
+pub fn open(site: &Site, sources: &crate::load::Sources) -> Result<(SearchIndex, bool), Diagnostic> {
     let cache = cache::Cache::new(sources, false);
-    let cached = cache.open();
-    let from_cache = cached.is_some();
-    let index = match cached {
-        Some(index) => index,
-        // Kept for next time when the site folder allows it; the cache
-        // only saves time, so failing to keep it loses nothing.
-        None => match keep_index(site, &cache) {
-            Some(index) => index,
-            None => index::index(site, false, None)?,
-        },
-    };
-    Ok((results(site, &index, query_text, filters, limit).map_err(fail)?, from_cache))
+    if let Some(index) = cache.open() {
+        return Ok((index, true));
+    }
+    // The cache only saves time, so failing to keep it loses nothing.
+    match keep_index(site, &cache) {
+        Some(index) => Ok((index, false)),
+        None => Ok((index::index(site, false, None)?, false)),
+    }
+}
+
+/// A search that tantivy could not carry out, as a diagnostic.
+pub fn search_failed(e: tantivy::TantivyError) -> Diagnostic {
+    Diagnostic::file_error("search index", "search-index", format!("cannot search: {e}"))
 }
 
 /// Indexes `site` into `cache` and opens it from there.
 fn keep_index(site: &Site, cache: &cache::Cache) -> Option<SearchIndex> {
     let staged = cache.stage().ok()?;
     let index = index::index(site, false, Some(&staged)).ok()?;
-    cache.keep(&staged, &index.docs).ok()?;
+    cache.keep(&staged, &index.docs, &index.lexicon).ok()?;
     drop(index);
     cache.open()
 }
 
-/// The results of a query over `index`, as the browser client gives them.
+/// The results of a planned query over `index`, as the browser client
+/// gives them, and how many case studies matched.
 pub fn results(
     site: &Site,
     index: &SearchIndex,
-    query_text: &str,
+    plan: &plan::Plan,
     filters: &query::Filters,
     limit: usize,
-) -> tantivy::Result<Vec<Found>> {
-    let hits = query::search(index, query_text, filters, limit)?;
-    let terms: std::collections::BTreeSet<String> = query::clauses(query_text).into_iter().map(|c| c.term).collect();
-    Ok(hits
+) -> tantivy::Result<(Vec<Found>, usize)> {
+    let (hits, total) = query::search(index, plan, filters, limit)?;
+    let terms = plan.marked_terms();
+    let found = hits
         .into_iter()
         .map(|hit| {
             let doc = &index.docs[hit.doc as usize];
@@ -135,5 +163,6 @@ pub fn results(
                 snippet: snippet::snippet(source, &terms),
             }
         })
-        .collect())
+        .collect();
+    Ok((found, total))
 }

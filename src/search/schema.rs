@@ -13,15 +13,29 @@ pub const ANALYZER: &str = "practicebank_en";
 
 /// Searched fields in query order, with their boosts. The title says most
 /// about a case study, the summary is written to describe it, and the
-/// authority's name is searched so "Oldham" finds Oldham's work.
-pub const SEARCHED: [(&str, f32); 7] =
-    [("title", 3.0), ("summary", 2.0), ("why", 1.0), ("what", 1.0), ("impact", 1.0), ("body", 1.0), ("authority", 1.0)];
+/// authority's name is searched so "Oldham" finds Oldham's work. The
+/// labels and descriptions of its themes (from `site.yaml`) weigh least:
+/// they let a practitioner who types a theme's words find its case
+/// studies, but say less about any one of them than its own text.
+pub const SEARCHED: [(&str, f32); 8] = [
+    ("title", 3.0),
+    ("summary", 2.0),
+    ("why", 1.0),
+    ("what", 1.0),
+    ("impact", 1.0),
+    ("body", 1.0),
+    ("authority", 1.0),
+    ("themes", 0.5),
+];
+
+/// How many fields are searched.
+pub const FIELDS: usize = SEARCHED.len();
 
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     /// Searched text fields, in the order of [`SEARCHED`].
-    pub searched: [Field; 7],
+    pub searched: [Field; FIELDS],
     /// The case study's position in slug order: the doc id we export.
     pub ordinal: Field,
     pub slug: Field,

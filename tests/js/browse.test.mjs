@@ -3,7 +3,7 @@
 // in doc id order, with counts over them; without filters, or without
 // `browse`, it lists nothing, as tantivy does. The index here is a small
 // one written by hand in the export format (src/search/export.rs, format
-// 2): it has no terms, which a query with no words never needs.
+// 3): it has no terms, which a query with no words never needs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSearch } from '../../src/search/client/practicebank-search.js';
@@ -21,14 +21,16 @@ function site() {
   const docs = Array.from({ length: DOCS }, (_, d) => d);
   const files = {
     'search/index.json': {
-      format: 2,
+      format: 3,
       docs: DOCS,
-      mode: 'and',
+      mode: 'any',
       fields: [{ name: 'title', boost: 3, tokens: 0 }],
       term_dir: 'terms-x/',
       shards: { shared: '', rest: '' },
       doc_dir: 'docs-x/',
       facets: 'facets-x.json',
+      words: { dir: 'words-x/', lengths: [] },
+      glossary: [],
       filters: {
         themes: [
           { value: 'housing', label: 'Housing', count: docs.filter(housing).length },

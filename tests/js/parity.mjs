@@ -1,8 +1,8 @@
 // Runs the browser search client in Node over a built site's static index
 // and compares it with expectations written by tests/testsuite/search.rs:
 // tantivy's own top 10 (same documents in the same order, runs of
-// near-equal scores as sets, scores within 4 ulp) and the exact objects
-// `practicebank search --json` prints. Usage: node parity.mjs SITE EXPECTATIONS
+// near-equal scores as sets, scores within 4 ulp), the plan and match count
+// of `practicebank search`, and the exact objects it prints with --json. Usage: node parity.mjs SITE EXPECTATIONS
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
@@ -35,9 +35,14 @@ for (const c of expectations.cases) {
   const filters = {};
   if (c.filters.themes.length) filters.themes = c.filters.themes;
   for (const key of ['authority', 'survey', 'year']) if (c.filters[key] !== null) filters[key] = c.filters[key];
-  const got = await client.search(c.query, { filters, limit: 20 });
+  const got = await client.search(c.query, { filters, limit: 20, exact: c.exact });
   const ref = c.reference;
-  const label = `${JSON.stringify(c.query)} ${JSON.stringify(filters)}`;
+  const label = `${JSON.stringify(c.query)} ${JSON.stringify(filters)}${c.exact ? ' exact' : ''}`;
+  const sorted = (value) => JSON.stringify(value, (_, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort()) : v));
+  if (sorted(got.plan) !== sorted(c.plan)) {
+    failures.push(`${label}: plan ${JSON.stringify(got.plan)}, practicebank search ${JSON.stringify(c.plan)}`);
+  }
+  if (got.total !== c.total) failures.push(`${label}: ${got.total} matched, practicebank search ${c.total}`);
   const top = 10;
   if (Math.min(got.length, top) !== Math.min(ref.length, top)) {
     failures.push(`${label}: ${got.length} results, tantivy ${ref.length}`);

@@ -1,10 +1,12 @@
 //! Search parity: on a generated site of 2,000 case studies, for 300+
-//! queries each with and without filters, the Rust scorer
-//! (`practicebank search`) and the browser client (run in Node over the
-//! exported static index) both rank like tantivy's own `QueryParser` +
-//! `TopDocs`: the same top 10 in the same order, runs of near-equal scores
-//! compared as sets, scores within 4 ulp. The client must also give the
-//! very objects `practicebank search --json` prints.
+//! queries (with typos, glossary phrases, rare words with associations)
+//! each with and without filters, the Rust scorer (`practicebank search`)
+//! and the browser client (run in Node over the exported static index)
+//! both rank like tantivy's own queries and collectors: the same top 10 in
+//! the same order, runs of near-equal scores compared as sets, scores
+//! within 4 ulp. The client must also make the same plan (what it says it
+//! searched for) and give the very objects `practicebank search --json`
+//! prints.
 
 use practicebank::corpus::{write_site, CorpusOptions};
 use practicebank::search::inverted::Inverted;
@@ -22,6 +24,11 @@ fn close(a: f32, b: f32) -> bool {
     (a.to_bits() as i64 - b.to_bits() as i64).abs() <= 4
 }
 
+/// Hits that rank alike: scores and associated scores within 4 ulp.
+fn alike(a: &Hit, b: &Hit) -> bool {
+    close(a.score, b.score) && close(a.associated, b.associated)
+}
+
 /// Same documents in the same order, except that runs of near-equal scores
 /// may come in any order; a run cut by the top-10 boundary is not compared.
 fn assert_same_ranking(query: &str, ours: &[Hit], reference: &[Hit], top: usize) {
@@ -29,9 +36,9 @@ fn assert_same_ranking(query: &str, ours: &[Hit], reference: &[Hit], top: usize)
     assert_eq!(ours.len().min(top), reference.len().min(top), "{}", context());
     let mut i = 0;
     while i < ours.len().min(top) {
-        assert!(close(ours[i].score, reference[i].score), "scores differ at {i}: {}", context());
+        assert!(alike(&ours[i], &reference[i]), "scores differ at {i}: {}", context());
         let mut j = i + 1;
-        while j < ours.len() && j < reference.len() && close(ours[j].score, ours[i].score) {
+        while j < ours.len() && j < reference.len() && alike(&ours[j], &ours[i]) {
             j += 1;
         }
         if j < top {
@@ -50,7 +57,7 @@ fn assert_same_ranking(query: &str, ours: &[Hit], reference: &[Hit], top: usize)
 /// frequencies, the same fieldnorm ids and token counts.
 fn assert_inverted_is_tantivys(site: &practicebank::model::Site, index: &SearchIndex) {
     let published: Vec<_> = site.case_studies.iter().filter(|c| !c.draft).collect();
-    let inverted = Inverted::build(&published);
+    let inverted = Inverted::build(&published, &site.config);
     assert_eq!(inverted.docs, index.docs);
     let searcher = index.index.reader().unwrap().searcher();
     let segment = searcher.segment_reader(0);
@@ -128,6 +135,21 @@ fn queries(index: &practicebank::search::SearchIndex) -> Vec<String> {
         }
     }
     queries.truncate(300);
+    // A typo of a corpus word: its middle letters swapped, or one dropped.
+    let mut typos = Vec::new();
+    for (i, q) in queries.iter().take(120).enumerate().filter(|(i, _)| i % 3 == 0) {
+        let chars: Vec<char> = q.chars().collect();
+        if chars.len() >= 5 && !q.contains(' ') {
+            let mut changed = chars.clone();
+            if i % 2 == 0 {
+                changed.swap(2, 3);
+            } else {
+                changed.remove(chars.len() / 2);
+            }
+            typos.push(changed.into_iter().collect::<String>());
+        }
+    }
+    queries.extend(typos);
     for q in [
         "care",
         "leavers",
@@ -157,6 +179,21 @@ fn queries(index: &practicebank::search::SearchIndex) -> Vec<String> {
         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx care",
         "a",
         "the of and",
+        // Glossary phrases and acronyms, typed and not in the corpus.
+        "lac",
+        "looked after children housing",
+        "uasc support",
+        "care experienced",
+        "personal adviser",
+        "pa relationships",
+        // The site's own glossary group (see the test).
+        "zebra crossing",
+        // Typos of corpus words, and of words nowhere.
+        "hosuing",
+        "celebratoin",
+        "aprenticeships",
+        "relationshps care",
+        "qqqqzzzz",
     ] {
         queries.push(q.to_string());
     }
@@ -168,6 +205,10 @@ fn rust_and_browser_client_rank_like_tantivy() {
     let dir = tempfile::tempdir().unwrap();
     let site_dir = dir.path().join("site");
     write_site(&site_dir, CorpusOptions { count: 2000, seed: 7, words: 200 }).unwrap();
+    let config = site_dir.join("site.yaml");
+    let mut yaml = std::fs::read_to_string(&config).unwrap();
+    yaml.push_str("search:\n  glossary:\n    add:\n      - id: crossing\n        terms: [zebra crossing, housing support, leaving care]\n");
+    std::fs::write(&config, yaml).unwrap();
     let output = dir.path().join("public");
     let built = crate::harness::run_binary(&["build", "--output", output.to_str().unwrap()], &site_dir, &[]);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
@@ -186,13 +227,24 @@ fn rust_and_browser_client_rank_like_tantivy() {
             Filters { authority: Some(doc.authority_slug.clone()), ..Filters::default() },
             Filters { survey: doc.survey.clone(), year: Some(doc.year), ..Filters::default() },
         ] {
-            let reference = query::tantivy_top_docs(&index, query, &filters, 20).unwrap();
-            let ours = query::search(&index, query, &filters, 20).unwrap();
+            let exact = i % 17 == 5;
+            let plan = query::plan_of(&index, query, practicebank::search::plan::Switches::exact(exact)).unwrap();
+            let reference = query::tantivy_top_docs(&index, &plan, &filters, 20).unwrap();
+            let (ours, total) = query::search(&index, &plan, &filters, 20).unwrap();
             assert_same_ranking(query, &ours, &reference, 10);
-            let found = practicebank::search::results(&site, &index, query, &filters, 10).unwrap();
+            let (found, _) = practicebank::search::results(&site, &index, &plan, &filters, 10).unwrap();
+            let shown = |list: Vec<(String, Vec<String>)>, key: &str| -> Vec<Value> {
+                list.into_iter().map(|(typed, words)| json!({ "typed": typed, key: words })).collect()
+            };
             let slug = |h: &Hit| index.docs[h.doc as usize].slug.clone();
             cases.push(json!({
                 "query": query,
+                "exact": exact,
+                "total": total,
+                "plan": {
+                    "corrections": shown(plan.corrections(), "searched"),
+                    "expansions": shown(plan.expansions(), "with"),
+                },
                 "filters": {
                     "themes": filters.themes,
                     "authority": filters.authority,

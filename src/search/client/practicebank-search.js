@@ -5,25 +5,30 @@
 // in Node 20. It reads search/index.json first, then only the term shards a
 // query needs, then the display data of the results it returns; the facets
 // file only when a search filters or asks for counts. The format is
-// documented in src/search/export.rs (format 2).
+// documented in src/search/export.rs (format 3).
 //
 //   import { createSearch } from './practicebank-search.js';
 //   const client = createSearch({ baseUrl: 'https://example.org/bank/' });
 //   const results = await client.search('housing', { filters: { themes: ['housing'] }, limit: 10 });
 //
-// Ranking follows tantivy 0.27 exactly (docs: src/search/query.rs is the
-// same algorithm in Rust, held to tantivy's own ranking by tests):
+// Ranking follows src/search/query.rs and src/search/plan.rs exactly (the
+// same algorithm in Rust, held to tantivy's own queries by tests; read
+// their module docs with this):
 // - the query is sanitised (anything but letters and digits becomes a
-//   space, then each character is lowercased on its own), split into words,
-//   and repeated words are dropped;
+//   space, then each character is lowercased on its own), split into words
+//   (at most 32), and repeated words are dropped;
 // - each word is analysed like the index (letters-and-digits runs, shorter
-//   than 40 UTF-8 bytes, the English stemmer of frostem 1.20260821.8) and
-//   gives one clause per searched field, word-major, with the field's boost;
-//   a word that analyses to no single term is dropped;
-// - a case study must match every word in some field;
-// - its score is tantivy's BM25 in 32-bit floats (Math.fround after every
-//   operation), summed in clause order; idf comes from the index, computed
-//   by tantivy's own process, and length factors are computed here as
+//   than 40 UTF-8 bytes, the English stemmer of frostem 1.20260821.8); a
+//   word that analyses to no single term is dropped;
+// - the words are planned (`planQuery`): glossary phrases become units with
+//   their synonyms as alternatives, unknown words get typo corrections,
+//   rare words get the terms the site associates with them;
+// - any word can match; a case study's score is tantivy's BM25 in 32-bit
+//   floats (Math.fround after every operation) summed in clause order,
+//   times the share of the query's words it matched (a word found only
+//   through an alternative counts half); associated terms only order case
+//   studies that score the same; idf comes from the index, computed by
+//   tantivy's own process, and length factors are computed here as
 //   tantivy computes them;
 // - ties go to the lower doc id (slug order).
 // A query with no words matches nothing, as in tantivy; the search page
@@ -39,7 +44,7 @@
 
 import { stem } from './english-stemmer.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 const f = Math.fround;
 const K1 = f(1.2);
 const B = f(0.75);
@@ -48,6 +53,25 @@ const ALNUM = /[\p{Alphabetic}\p{N}]/u;
 const MAX_TOKEN_BYTES = 40;
 const SNIPPET_CHARS = 160;
 const MAX_PREFIX_TERMS = 20;
+const MAX_WORDS = 32;
+const MAX_TERM_WORDS = 4;
+const GLOSSARY_WEIGHT = 0.5;
+const TYPO_WEIGHT = [1, 0.5, 0.25];
+const ASSOCIATION_WEIGHTS = [0.25, 0.125, 0.0625];
+const MIN_TYPO_CHARS = 4;
+const LONG_WORD_CHARS = 8;
+const TYPO_CANDIDATES = 10;
+const TYPO_ALTERNATIVES = 3;
+const RARE_BANK_DOCS = 20;
+const RARE_MIN_DOCS = 10;
+const ASSOCIATE_BELOW = 10;
+// src/search/plan.rs STOP_WORDS: searched, but they do not count as
+// matching more of the query.
+const STOP_WORDS = new Set(
+  ('a about after all also an and any are as at be been but by can could do does for from get had has have how i if ' +
+    'in into is it its me more my no not of on or other our out so some such than that the their them then there ' +
+    'these they this to up us was we were what when where which who why will with would you your').split(' '),
+);
 const LISTS = ['themes', 'authorities', 'surveys', 'years'];
 const encoder = new TextEncoder();
 const bits = new DataView(new ArrayBuffer(4));
@@ -107,7 +131,8 @@ function lower(text) {
 export function queryWords(query) {
   const sanitised = lower(Array.from(String(query), (c) => (ALNUM.test(c) ? c : ' ')).join(''));
   const words = [];
-  for (const word of sanitised.split(' ')) {
+  for (const word of sanitised.split(/\s+/)) {
+    if (words.length === MAX_WORDS) break;
     if (word && !words.includes(word)) words.push(word);
   }
   return words;
@@ -205,8 +230,8 @@ function numberModel() {
 }
 
 /**
- * A term's postings from its shard entry `[term, word, code, field, idf,
- * n, ...]`: for each field holding it, `{ field, idf, docs,
+ * A term's postings from its shard entry `[term, word, code, associates,
+ * field, idf, n, ...]`: for each field holding it, `{ field, idf, docs,
  * frequencies, norms }` (idf as f32 bits; doc ids ascending, with each
  * one's term frequency and fieldnorm id). `code` is the output of the
  * range coder in src/search/export.rs: read its module docs with this.
@@ -258,7 +283,7 @@ export function decodeEntry(entry) {
   const gaps = numberModel();
   const frequencies = numberModel();
   const out = [];
-  for (let k = 3; k + 2 < entry.length; k += 3) {
+  for (let k = 4; k + 2 < entry.length; k += 3) {
     const count = entry[k + 2];
     const list = { field: entry[k], idf: entry[k + 1], docs: new Uint32Array(count), frequencies: new Uint32Array(count), norms: new Uint8Array(count) };
     const probabilities = new Uint16Array(256).fill(1024);
@@ -276,21 +301,37 @@ export function decodeEntry(entry) {
   return out;
 }
 
-/** A term's postings with their BM25 scores: for each field holding it,
- *  `{ docs, scores }`, each doc's score for the term in that field (f32). */
-function scorePostings(index, entry) {
-  return decodeEntry(entry).map(({ field, idf, docs, frequencies, norms }) => {
+/** A term's postings scored with BM25 at `weight` (1 for a typed word):
+ *  for each field holding it, `{ field, docs, scores }`, each doc's score
+ *  for the term in that field (f32). */
+function scorePostings(index, lists, weight) {
+  return lists.map(({ field, idf, docs, frequencies, norms }) => {
     const factors = index.factors[field];
-    let weight = f(fromBits(idf) * OPK1);
-    const boost = f(index.fields[field].boost);
-    if (boost !== 1) weight = f(weight * boost);
+    let score = f(fromBits(idf) * OPK1);
+    const boost = f(f(index.fields[field].boost) * weight);
+    if (boost !== 1) score = f(score * boost);
     const scores = new Float32Array(docs.length);
     for (let j = 0; j < docs.length; j++) {
       const tf = f(frequencies[j]);
-      scores[j] = f(weight * f(tf / f(tf + factors[norms[j]])));
+      scores[j] = f(score * f(tf / f(tf + factors[norms[j]])));
     }
-    return { docs, scores };
+    return { field, docs, scores };
   });
+}
+
+/** How many case studies hold a term in the field holding it most, from
+ *  its entry (0 for none). */
+function heldBy(entry) {
+  let most = 0;
+  if (entry) for (let k = 6; k < entry.length; k += 3) most = Math.max(most, entry[k]);
+  return most;
+}
+
+/** The terms of a text, as the index analyses it. */
+function termsOf(text) {
+  return tokens(text)
+    .map((t) => t.term)
+    .filter((t) => t !== null);
 }
 
 /** The values of a facets column, `width` digits per doc, least
@@ -323,9 +364,11 @@ function decodeFacets(index, data) {
 }
 
 /** Whether a hit ranks above `hit`: a higher score, or the same and a
- *  lower doc id. */
-function above(doc, score, hit) {
-  return score > hit.score || (score === hit.score && doc < hit.doc);
+ *  higher associated score, or both the same and a lower doc id. */
+function above(doc, score, associated, hit) {
+  if (score !== hit.score) return score > hit.score;
+  if (associated !== hit.associated) return associated > hit.associated;
+  return doc < hit.doc;
 }
 
 /** The best `limit` of a stream of hits, best first: a short sorted list
@@ -334,14 +377,30 @@ function topK(limit) {
   const best = [];
   return {
     best,
-    offer(doc, score) {
-      if (limit <= 0 || (best.length === limit && !above(doc, score, best[limit - 1]))) return;
+    offer(doc, score, associated) {
+      if (limit <= 0 || (best.length === limit && !above(doc, score, associated, best[limit - 1]))) return;
       let i = best.length;
-      while (i > 0 && above(doc, score, best[i - 1])) i--;
-      best.splice(i, 0, { doc, score });
+      while (i > 0 && above(doc, score, associated, best[i - 1])) i--;
+      best.splice(i, 0, { doc, score, associated });
       if (best.length > limit) best.pop();
     },
   };
+}
+
+/** Optimal string alignment distance of two arrays of characters:
+ *  insertions, deletions, substitutions and swaps of neighbours cost 1. */
+function alignment(a, b) {
+  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length][b.length];
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -367,7 +426,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   const base = String(baseUrl || './').replace(/\/?$/, '/');
   const doFetch = fetchImpl || globalThis.fetch.bind(globalThis);
   const cache = new Map();
-  /** Decoded postings by term, and display data's tokens by doc id. */
+  /** Scored postings by weight and term, and display data's tokens by doc
+   *  id. */
   const postings = new Map();
   const shown = new Map();
 
@@ -392,6 +452,9 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     if (!index.factors) {
       index.factors = index.fields.map((field) => lengthFactors(field.tokens, index.docs));
       index.keys = shardKeys(index.shards);
+      index.glossaryTerms = index.glossary.map((group) =>
+        group.map((phrase) => ({ shown: phrase, terms: termsOf(phrase) })).filter((p) => p.terms.length > 0),
+      );
     }
     return index;
   }
@@ -426,13 +489,124 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     return (await shard(index, position)).byTerm.get(term) || null;
   }
 
-  /** A term's decoded postings (none when the index lacks it). */
-  async function termPostings(index, term) {
-    if (!postings.has(term)) {
+  /** A term's postings scored at `weight` (none when the index lacks
+   *  it). */
+  async function termPostings(index, term, weight) {
+    const key = `${weight} ${term}`;
+    if (!postings.has(key)) {
       const found = await entry(index, term);
-      if (!postings.has(term)) postings.set(term, found ? scorePostings(index, found) : []);
+      if (!postings.has(key)) postings.set(key, found ? scorePostings(index, decodeEntry(found), weight) : []);
     }
-    return postings.get(term);
+    return postings.get(key);
+  }
+
+  /** How many case studies hold `term` (see `heldBy`). */
+  async function held(index, term) {
+    return heldBy(await entry(index, term));
+  }
+
+  /** The vocabulary's words of `length` characters, in code point order. */
+  async function wordsOfLength(index, length) {
+    if (!index.words.lengths.includes(length)) return [];
+    const data = await load(`${index.words.dir}${length}.json`);
+    if (!data.list) data.list = data.words.split(' ');
+    return data.list;
+  }
+
+  /** The typo corrections of a word (src/search/plan.rs, `typos`). */
+  async function typos(index, word, term, count) {
+    const chars = Array.from(word);
+    const rare = count === 1 && index.docs >= RARE_BANK_DOCS;
+    if (chars.length < MIN_TYPO_CHARS || /^[0-9]+$/.test(word) || (count > 0 && !rare)) return [];
+    const most = chars.length >= LONG_WORD_CHARS ? 2 : 1;
+    const lengths = [];
+    for (let n = Math.max(0, chars.length - most); n <= chars.length + most; n++) lengths.push(n);
+    const lists = await Promise.all(lengths.map((n) => wordsOfLength(index, n)));
+    let found = [];
+    for (const list of lists) {
+      for (const candidate of list) {
+        const d = alignment(chars, Array.from(candidate));
+        if (d >= 1 && d <= most) found.push({ d, candidate });
+      }
+    }
+    if (found.length === 0) return [];
+    const least = Math.min(...found.map((c) => c.d));
+    found = found.filter((c) => c.d === least).sort((a, b) => compareTerms(a.candidate, b.candidate));
+    const candidates = [];
+    for (const { candidate } of found) {
+      if (candidates.length === TYPO_CANDIDATES) break;
+      const t = analyse(candidate);
+      if (t !== null && t !== term && !candidates.some((c) => c.term === t)) candidates.push({ term: t, shown: candidate });
+    }
+    const counts = await Promise.all(candidates.map((c) => held(index, c.term)));
+    const minimum = rare ? RARE_MIN_DOCS : 1;
+    return candidates
+      .map((c, i) => ({ ...c, count: counts[i], order: i }))
+      .sort((a, b) => b.count - a.count || a.order - b.order)
+      .filter((c) => c.count >= minimum)
+      .slice(0, TYPO_ALTERNATIVES)
+      .map((c) => ({ kind: 'typo', shown: c.shown, terms: [c.term], weight: TYPO_WEIGHT[least] }));
+  }
+
+  /**
+   * The plan of a query: its units (typed words, with glossary phrases as
+   * one unit), each with `{ typed, terms, stop, alternatives }`, an
+   * alternative being `{ kind, shown, terms, weight }` with kind
+   * `glossary`, `typo`, `associated` or (search as you type) `prefix`.
+   * The same plan as src/search/plan.rs makes; read its docs with this.
+   */
+  async function planQuery(index, query, { exact = false, prefix = false } = {}) {
+    const words = [];
+    for (const word of queryWords(query)) {
+      const term = analyse(word);
+      if (term !== null) words.push({ word, term });
+    }
+    const same = (a, b) => a.length === b.length && a.every((t, i) => t === b[i]);
+    const holds = (terms) => index.glossaryTerms.some((group) => group.some((p) => same(p.terms, terms)));
+    const units = [];
+    for (let i = 0; i < words.length; ) {
+      let k = Math.min(MAX_TERM_WORDS, words.length - i);
+      while (k > 0 && !holds(words.slice(i, i + k).map((w) => w.term))) k--;
+      const phrase = k > 0;
+      if (!phrase) k = 1;
+      const part = words.slice(i, i + k);
+      const terms = part.map((w) => w.term);
+      const alternatives = [];
+      if (phrase) {
+        for (const group of index.glossaryTerms.filter((g) => g.some((p) => same(p.terms, terms)))) {
+          for (const { shown, terms: other } of group) {
+            if (same(other, terms) || alternatives.some((a) => same(a.terms, other))) continue;
+            const counts = await Promise.all(other.map((t) => held(index, t)));
+            if (counts.every((n) => n > 0)) alternatives.push({ kind: 'glossary', shown, terms: other, weight: GLOSSARY_WEIGHT });
+          }
+        }
+      }
+      units.push({ typed: part.map((w) => w.word).join(' '), terms, stop: k === 1 && STOP_WORDS.has(part[0].word), alternatives });
+      i += k;
+    }
+    if (units.every((u) => u.stop)) units.forEach((u) => (u.stop = false));
+    const typedTerms = units.flatMap((u) => u.terms);
+    for (const unit of units) {
+      if (unit.terms.length !== 1) continue;
+      const term = unit.terms[0];
+      const found = await entry(index, term);
+      const count = heldBy(found);
+      if (!exact && unit.alternatives.length === 0) unit.alternatives.push(...(await typos(index, unit.typed, term, count)));
+      if (!unit.stop && count > 0 && count < ASSOCIATE_BELOW) {
+        const associates = found[3] ? found[3].split(' ') : [];
+        associates
+          .filter((a) => !typedTerms.includes(a))
+          .slice(0, 3)
+          .forEach((a, rank) => unit.alternatives.push({ kind: 'associated', shown: a, terms: [a], weight: ASSOCIATION_WEIGHTS[rank] }));
+      }
+    }
+    const last = units[units.length - 1];
+    if (prefix && last && last.terms.length === 1) {
+      for (const term of await prefixTerms(index, last.typed)) {
+        if (term !== last.terms[0]) last.alternatives.push({ kind: 'prefix', shown: term, terms: [term], weight: 1 });
+      }
+    }
+    return units;
   }
 
   /** Terms for the last word while typing: its own stem, the first terms
@@ -477,7 +651,11 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   /** A test of doc ids for the filters, or null for no filters. */
   function allowed(index, table, filters) {
     if (!filtering(filters)) return null;
-    const position = (list, value) => index.filters[list].findIndex((v) => v.value === String(value));
+    // A value is a slug or a name, in any case ("Hull", "hull").
+    const position = (list, value) => {
+      const wanted = String(value).trim().toLowerCase();
+      return index.filters[list].findIndex((v) => v.value === wanted || v.label.toLowerCase() === wanted);
+    };
     const themes = (filters.themes || []).map((theme) => position('themes', theme));
     const singles = [];
     if (filters.authority) singles.push([table.authorities, position('authorities', filters.authority)]);
@@ -497,33 +675,98 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     };
   }
 
-  /** Scores the query: the word groups of terms and, by doc, the f32
-   *  score and how many words in a row (from the first) it matched. */
-  async function rank(index, query, { prefix = false } = {}) {
-    const words = queryWords(query);
-    const groups = [];
-    for (let i = 0; i < words.length; i++) {
-      const terms = prefix && i === words.length - 1 ? await prefixTerms(index, words[i]) : [analyse(words[i])].filter(Boolean);
-      if (terms.length > 0) groups.push(terms);
-    }
-    const lists = await Promise.all(groups.map((terms) => Promise.all(terms.map((term) => termPostings(index, term)))));
-    const scores = new Float32Array(index.docs);
-    const matched = new Uint16Array(index.docs);
-    const termSet = new Set();
-    for (let word = 0; word < groups.length; word++) {
-      groups[word].forEach((term, t) => {
-        termSet.add(term);
-        // Clause order: word by word, then term, then field.
-        for (const { docs, scores: add } of lists[word][t]) {
-          for (let k = 0; k < docs.length; k++) {
-            const doc = docs[k];
-            scores[doc] += add[k];
-            if (matched[doc] === word) matched[doc] = word + 1;
+  /** Scores a plan (src/search/query.rs, `search`): by doc, the f32
+   *  `main` and `associated` sums, and per unit whether the doc holds all
+   *  its typed terms (`typed`, a bit per term) or is covered by an
+   *  alternative. */
+  async function rank(index, units) {
+    const docs = index.docs;
+    const main = new Float32Array(docs);
+    const associated = new Float32Array(docs);
+    const touched = new Uint8Array(docs);
+    const typed = units.map(() => new Uint32Array(docs));
+    const covered = units.map(() => new Uint8Array(docs));
+    const terms = new Set();
+    const score = (term, weight) => termPostings(index, term, weight);
+    const lists = await Promise.all(
+      units.map((unit) =>
+        Promise.all([
+          Promise.all(unit.terms.map((t) => score(t, 1))),
+          Promise.all(unit.alternatives.map((a) => Promise.all(a.terms.map((t) => score(t, a.weight))))),
+        ]),
+      ),
+    );
+    units.forEach((unit, u) => {
+      const [typedLists, alternativeLists] = lists[u];
+      unit.terms.forEach((term, t) => {
+        terms.add(term);
+        for (const { docs: ids, scores } of typedLists[t]) {
+          for (let k = 0; k < ids.length; k++) {
+            const doc = ids[k];
+            main[doc] += scores[k];
+            typed[u][doc] |= 1 << t;
+            touched[doc] = 1;
           }
         }
       });
-    }
-    return { scores, matched, words: groups.length, terms: termSet };
+      unit.alternatives.forEach((alternative, a) => {
+        const into = alternative.kind === 'associated' ? associated : main;
+        if (alternative.kind !== 'associated') alternative.terms.forEach((t) => terms.add(t));
+        for (let field = 0; field < index.fields.length; field++) {
+          // Docs holding every term of the alternative in this field, with
+          // the sum of their scores in term order.
+          let sums = null;
+          for (const termLists of alternativeLists[a]) {
+            const list = termLists.find((l) => l.field === field);
+            const next = new Map();
+            if (list) {
+              for (let k = 0; k < list.docs.length; k++) {
+                const doc = list.docs[k];
+                if (sums === null) next.set(doc, list.scores[k]);
+                else if (sums.has(doc)) next.set(doc, f(sums.get(doc) + list.scores[k]));
+              }
+            }
+            sums = next;
+          }
+          for (const [doc, sum] of sums || []) {
+            into[doc] += sum;
+            touched[doc] = 1;
+            if (alternative.kind === 'prefix') typed[u][doc] = (1 << unit.terms.length) - 1;
+            else if (alternative.kind !== 'associated') covered[u][doc] = 1;
+          }
+        }
+      });
+    });
+    return { main, associated, touched, typed, covered, terms };
+  }
+
+  /** A doc's score from its sums (src/search/query.rs, `score`), or null
+   *  when it is not a result. */
+  function scoreOf(units, ranked, doc) {
+    let count = 0;
+    let most = 0;
+    units.forEach((unit, u) => {
+      if (unit.stop) return;
+      most += 2;
+      const all = (1 << unit.terms.length) - 1;
+      count += (ranked.typed[u][doc] & all) === all ? 2 : ranked.covered[u][doc];
+    });
+    const associated = ranked.associated[doc];
+    if (count === 0 && !(associated > 0)) return null;
+    return { score: f(ranked.main[doc] * f(count / most)), associated };
+  }
+
+  /** What the results page says of a plan: the words searched instead of
+   *  typos, and the phrases also searched for. */
+  function planShown(units) {
+    const of = (kind) =>
+      units
+        .map((u) => ({ typed: u.typed, words: u.alternatives.filter((a) => a.kind === kind).map((a) => a.shown) }))
+        .filter((x) => x.words.length > 0);
+    return {
+      corrections: of('typo').map(({ typed, words }) => ({ typed, searched: words })),
+      expansions: of('glossary').map(({ typed, words }) => ({ typed, with: words })),
+    };
   }
 
   /** A doc's display data, with its text split for snippets once. */
@@ -545,28 +788,33 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
    * which is loaded only then.
    * `prefix: true` lets the last word match as a prefix too, for search as
    * you type: a departure from tantivy, which has no prefix term query.
+   * `exact: true` turns typo correction off. The array also carries
+   * `plan`: `{ corrections: [{ typed, searched }], expansions: [{ typed,
+   * with }] }`, what the results page says it searched for.
    * `browse: true` makes a query with no words and at least one filter
    * list every case study the filters allow, in doc id (slug) order, each
    * with score 0 and an empty snippet (there is nothing to mark: show the
    * summary). Without it, or with no filters, a query with no words
    * matches nothing, as in tantivy and `practicebank search`.
    */
-  async function search(query, { filters = {}, limit = 10, prefix = false, counts = false, browse = false } = {}) {
+  async function search(query, { filters = {}, limit = 10, prefix = false, counts = false, browse = false, exact = false } = {}) {
     const index = await manifest();
     const needFacets = counts || filtering(filters);
     const browsing = browse && filtering(filters) && queryWords(query).length === 0;
-    const [ranked, table] = await Promise.all([rank(index, query, { prefix }), needFacets ? facetTable(index) : null]);
-    const { scores, matched, words, terms } = ranked;
+    const [units, table] = await Promise.all([planQuery(index, query, { exact, prefix }), needFacets ? facetTable(index) : null]);
+    const ranked = await rank(index, units);
+    const terms = ranked.terms;
     const test = table ? allowed(index, table, filters) : null;
     const tally = counts ? LISTS.map((list) => new Int32Array(index.filters[list].length + 1)) : null;
     const best = topK(limit);
     let total = 0;
-    if (words > 0 || browsing) {
+    if (units.length > 0 || browsing) {
       for (let doc = 0; doc < index.docs; doc++) {
         // Browsing, every score is 0, so the best are the lowest doc ids.
-        if ((!browsing && matched[doc] !== words) || (test && !test(doc))) continue;
+        const hit = browsing ? { score: 0, associated: 0 } : ranked.touched[doc] ? scoreOf(units, ranked, doc) : null;
+        if (hit === null || (test && !test(doc))) continue;
         total++;
-        best.offer(doc, scores[doc]);
+        best.offer(doc, hit.score, hit.associated);
         if (tally) {
           for (let i = 0; i < table.width; i++) {
             const digit = table.themes[doc * table.width + i];
@@ -605,6 +853,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     );
     Object.defineProperty(results, 'total', { value: total });
     Object.defineProperty(results, 'counts', { value: countsOut });
+    Object.defineProperty(results, 'plan', { value: planShown(units) });
     return results;
   }
 
