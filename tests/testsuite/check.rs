@@ -701,3 +701,16 @@ fn problems_in_several_files_are_all_reported() {
         )
         .assert_summary("checked 4 case studies: 3 errors in 3 files");
 }
+
+#[test]
+fn a_malformed_glossary_group_in_site_yaml_is_reported_with_its_line() {
+    let site = Site::fixture("valid");
+    let mut yaml = std::fs::read_to_string(site.root().join("site.yaml")).unwrap();
+    let first = yaml.lines().count();
+    yaml.push_str("search:\n  glossary:\n    add:\n      - id: our-offer\n        terms: [our offer]\n    disable: [no-such-group]\n");
+    site.write("site.yaml", yaml);
+    site.check()
+        .assert_exit(2)
+        .assert_diagnostic("site.yaml", first + 5, Some(17), "bad-glossary", "a glossary group needs 2 to 12 terms")
+        .assert_diagnostic("site.yaml", first + 6, Some(15), "bad-glossary", "`no-such-group` is not a built-in glossary group");
+}

@@ -234,7 +234,7 @@ impl Checked {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     for entry in fs::read_dir(from).unwrap_or_else(|e| panic!("cannot read {}: {e}", from.display())) {
         let entry = entry.expect("read a fixture entry");
         let target = to.join(entry.file_name());
