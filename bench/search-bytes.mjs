@@ -20,7 +20,12 @@ const require = createRequire(new URL('../tests/browser/package.json', import.me
 const { chromium } = require('playwright-core');
 
 const [siteDir, pagefindDir] = process.argv.slice(2);
-const QUERIES = { 'one word': 'housing', 'three words': 'care leavers apprenticeships' };
+const QUERIES = {
+  'one word': 'housing',
+  'three words': 'care leavers apprenticeships',
+  'one typo': 'hosuing',
+  'one glossary expansion': 'lac',
+};
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css', '.wasm': 'application/wasm' };
 
 function serve(root, pages) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Search benchmark, run by hand (not in CI): for generated sites of 1,000
 # and 10,000 case studies, the static index's size, the gzip bytes a cold
-# one-word and three-word query downloads (client script included) and the
+# one-word, three-word, one-typo and one-glossary-word query downloads (client script included) and the
 # time of a warm query, for practicebank and for Pagefind 1.6 (installed
 # from npm into bench/peers/) on the same built site.
 #
