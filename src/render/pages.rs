@@ -3,7 +3,7 @@
 use super::views::*;
 use super::{chart, date_text, root_from, Published, Templates};
 use crate::diagnostic::{Diagnostic, Pos};
-use crate::hash::hashed_name;
+use crate::hash::{content_hash_of_parts, hashed_name};
 use crate::markdown::{LinkFault, LinkProblem, Resolved, Sanitiser};
 use crate::model::{CaseStudy, Markdown, ResourceTarget};
 use crate::output::{Contents, OutputFile, Sink};
@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const LATEST: usize = 10;
 
 /// Static files whose names carry a content hash, by their plain name.
-const HASHED: [&str; 4] = ["style.css", "print.css", "site.js", "search.js"];
+const HASHED: [&str; 3] = ["style.css", "print.css", "site.js"];
 
 struct Renderer<'a> {
     published: &'a Published<'a>,
@@ -37,10 +37,11 @@ pub fn render_pages(
     sink: &dyn Sink,
 ) -> Result<(), Vec<Diagnostic>> {
     let renderer = Renderer::new(published, templates, related);
+    let search = search_folder(&templates.statics);
     let files: Vec<OutputFile> = templates
         .statics
         .iter()
-        .map(|(name, bytes)| OutputFile::bytes(asset_path(name, bytes), bytes.clone()))
+        .map(|(name, bytes)| OutputFile::bytes(asset_path(name, bytes, &search), bytes.clone()))
         .collect();
     let problems: Vec<Diagnostic> = published
         .newest_first
@@ -90,7 +91,9 @@ impl<'a> Renderer<'a> {
         templates: &'a Templates,
         related: &'a BTreeMap<String, Vec<String>>,
     ) -> Renderer<'a> {
-        let asset = |name: &str| templates.statics.get(name).map(|bytes| asset_path(name, bytes)).unwrap_or_default();
+        let search = search_folder(&templates.statics);
+        let asset =
+            |name: &str| templates.statics.get(name).map(|bytes| asset_path(name, bytes, &search)).unwrap_or_default();
         let assets = AssetUrls {
             css: asset("style.css"),
             print_css: asset("print.css"),
@@ -123,10 +126,32 @@ impl<'a> Renderer<'a> {
 }
 
 /// Where a static file of the theme is published: under `assets/`, its
-/// name carrying a hash of its bytes for the files pages link.
-fn asset_path(name: &str, bytes: &[u8]) -> String {
+/// name carrying a hash of its bytes for the files pages link, and the
+/// search page's modules in `search_folder`.
+fn asset_path(name: &str, bytes: &[u8], search_folder: &str) -> String {
+    if is_search_module(name) {
+        return format!("{search_folder}/{name}");
+    }
     let output = if HASHED.contains(&name) { hashed_name(name, bytes) } else { name.to_string() };
     format!("assets/{output}")
+}
+
+/// The search page's ES modules: `search.js` and the `search-*.js` files
+/// it imports by relative address.
+fn is_search_module(name: &str) -> bool {
+    name == "search.js" || (name.starts_with("search-") && name.ends_with(".js"))
+}
+
+/// The folder the search page's modules are published in together,
+/// `assets/search-<hash>`, named by a hash of all of them (names and
+/// bytes): their imports of each other need no rewriting, browsers may
+/// cache them forever, and a page never mixes two versions.
+fn search_folder(statics: &BTreeMap<String, Vec<u8>>) -> String {
+    let parts = statics
+        .iter()
+        .filter(|(name, _)| is_search_module(name))
+        .flat_map(|(name, bytes)| [name.as_bytes(), b"\0".as_slice(), bytes.as_slice(), b"\0".as_slice()]);
+    format!("assets/search-{}", &content_hash_of_parts(parts)[..10])
 }
 
 impl Renderer<'_> {
@@ -493,6 +518,11 @@ impl Renderer<'_> {
         section: &'static str,
     ) -> Result<Vec<OutputFile>, Diagnostic> {
         let mut meta = self.meta(path, heading, &self.site.description, section);
+        if template == "search.html" {
+            // GOV.UK's pattern, which search.js follows once there is a
+            // query: `housing – Search – Practice Bank`.
+            meta.title = format!("Search \u{2013} {}", self.site.title);
+        }
         if template == "404.html" {
             // Served at any address, so relative links would break.
             meta.root = self.site.base_url.clone();
@@ -699,6 +729,22 @@ mod tests {
         assert_eq!(page_items(1, 3), vec![1, 2, 3]);
         assert_eq!(page_items(5, 10), vec![1, 0, 4, 5, 6, 0, 10]);
         assert_eq!(page_items(10, 10), vec![1, 0, 9, 10]);
+    }
+
+    #[test]
+    fn search_modules_share_a_folder_named_by_all_of_them() {
+        let file = |name: &str, bytes: &str| (name.to_string(), bytes.as_bytes().to_vec());
+        let mut statics: BTreeMap<String, Vec<u8>> =
+            [file("search.js", "a"), file("search-dom.js", "b"), file("style.css", "c")].into_iter().collect();
+        let folder = search_folder(&statics);
+        assert_eq!(folder.len(), "assets/search-".len() + 10);
+        assert_eq!(asset_path("search.js", b"a", &folder), format!("{folder}/search.js"));
+        assert_eq!(asset_path("search-dom.js", b"b", &folder), format!("{folder}/search-dom.js"));
+        assert_eq!(asset_path("style.css", b"c", &folder), format!("assets/{}", hashed_name("style.css", b"c")));
+        statics.insert("style.css".into(), b"changed".to_vec());
+        assert_eq!(search_folder(&statics), folder, "other files leave the folder alone");
+        statics.insert("search-dom.js".into(), b"changed".to_vec());
+        assert_ne!(search_folder(&statics), folder, "a change to any module renames the folder");
     }
 
     #[test]

@@ -30,6 +30,12 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("print.css", include_bytes!("../../themes/default/static/print.css")),
     ("site.js", include_bytes!("../../themes/default/static/site.js")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("search-announce.js", include_bytes!("../../themes/default/static/search-announce.js")),
+    ("search-dom.js", include_bytes!("../../themes/default/static/search-dom.js")),
+    ("search-filters.js", include_bytes!("../../themes/default/static/search-filters.js")),
+    ("search-results.js", include_bytes!("../../themes/default/static/search-results.js")),
+    ("search-state.js", include_bytes!("../../themes/default/static/search-state.js")),
+    ("search-words.js", include_bytes!("../../themes/default/static/search-words.js")),
 ];
 
 /// Loaded templates and static files, ready to render with.

@@ -11,21 +11,11 @@
 //
 // Screenshots of every page at both widths go to tests/browser/artifacts/.
 
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve } from './lib/server.mjs';
-import {
-  artifactsDir,
-  axe,
-  baseUrlOf,
-  builtSite,
-  describeViolations,
-  horizontalOverflow,
-  launch,
-  newContext,
-  watch,
-} from './lib/browser.mjs';
+import { artifactsDir, axe, describeViolations, horizontalOverflow, watch } from './lib/browser.mjs';
+import { servedSite } from './lib/site.mjs';
 
 const WIDTHS = [1280, 320];
 
@@ -43,36 +33,22 @@ const PAGES = [
 ];
 
 describe('example site', () => {
-  const folder = builtSite('PRACTICEBANK_SITE');
-  const baseUrl = baseUrlOf(folder);
+  const site = servedSite('PRACTICEBANK_SITE');
+  const { baseUrl } = site;
   const shots = artifactsDir();
   /** Same-site links seen on the pages, to check at the end: url -> page. */
   const links = new Map();
-  let browser;
-  let server;
-
-  before(async () => {
-    // Serve the site under its base_url's path, as it will be published,
-    // so relative links are tested away from the host's root.
-    server = await serve(folder, { prefix: new URL(baseUrl).pathname });
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   for (const spec of PAGES) {
     for (const width of WIDTHS) {
       test(`${spec.name} page at ${width}px`, async () => {
         const expectedStatus = spec.status ?? 200;
-        const context = await newContext(browser, { server, baseUrl, width });
+        const context = await site.context({ width });
         const failures = [];
         try {
           const page = await context.newPage();
           const problems = watch(page, { allowStatus: expectedStatus });
-          const response = await page.goto(server.url + spec.path, { waitUntil: 'load' });
+          const response = await page.goto(site.server.url + spec.path, { waitUntil: 'load' });
           await page.evaluate(() => document.fonts.ready);
 
           await page.screenshot({ path: path.join(shots, `${spec.name}-${width}.png`), fullPage: true });
@@ -111,9 +87,9 @@ describe('example site', () => {
             const url = new URL(href);
             url.hash = '';
             const local = url.href.startsWith(baseUrl)
-              ? `${server.origin}${new URL(baseUrl).pathname}${url.href.slice(baseUrl.length)}`
+              ? `${site.server.origin}${new URL(baseUrl).pathname}${url.href.slice(baseUrl.length)}`
               : url.href;
-            if (local.startsWith(`${server.origin}/`) && !links.has(local)) links.set(local, spec.name);
+            if (local.startsWith(`${site.server.origin}/`) && !links.has(local)) links.set(local, spec.name);
           }
 
           failures.push(...problems());
@@ -134,11 +110,11 @@ describe('example site', () => {
 
   for (const width of WIDTHS) {
     test(`keyboard: the first Tab reaches a visible skip link that moves focus to main, at ${width}px`, async () => {
-      const context = await newContext(browser, { server, baseUrl, width });
+      const context = await site.context({ width });
       try {
         const page = await context.newPage();
         const problems = watch(page);
-        await page.goto(server.url, { waitUntil: 'load' });
+        await page.goto(site.server.url, { waitUntil: 'load' });
 
         await page.keyboard.press('Tab');
         const focused = await page.evaluate(() => {

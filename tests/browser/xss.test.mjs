@@ -13,11 +13,12 @@
 //
 // Feeds and the JSON data files are checked by the Rust tests.
 
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { serve } from './lib/server.mjs';
-import { artifactsDir, baseUrlOf, builtSite, launch, newContext } from './lib/browser.mjs';
+import { artifactsDir } from './lib/browser.mjs';
+import { SEARCH_ENTRY } from './lib/search-page.mjs';
+import { servedSite } from './lib/site.mjs';
 
 const CASE_STUDY = 'case-studies/script-payloads/';
 /** Found by following the case study's own links. */
@@ -31,8 +32,9 @@ const PAGES = [
   { name: '404', path: 'no/such/page/' },
 ];
 
-/** Runs in the page: everything in the DOM that could run script. */
-function findExecutable() {
+/** Runs in the page: everything in the DOM that could run script.
+ *  `searchEntry`: the source of SEARCH_ENTRY, the search page's module. */
+function findExecutable(searchEntry) {
   const found = [];
   const describe = (el) => {
     const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
@@ -63,7 +65,8 @@ function findExecutable() {
   for (const script of document.scripts) {
     const inHead = script.parentElement === document.head;
     // The theme's own files: site.js everywhere, search.js (a module) on the search page.
-    const isTheme = script.hasAttribute('src') && /(^|\/)assets\/(site|search)\.[0-9a-f]+\.js$/.test(script.getAttribute('src'));
+    const src = script.getAttribute('src');
+    const isTheme = script.hasAttribute('src') && (/(^|\/)assets\/site\.[0-9a-f]+\.js$/.test(src) || new RegExp(searchEntry).test(src));
     const isJsonLd = script.type === 'application/ld+json' && !script.hasAttribute('src');
     if (!inHead || !(isTheme || isJsonLd)) found.push(`unexpected script: ${script.outerHTML.slice(0, 160)}`);
     if (isJsonLd) {
@@ -78,23 +81,13 @@ function findExecutable() {
 }
 
 describe('XSS fixture site', () => {
-  const folder = builtSite('PRACTICEBANK_XSS_SITE');
-  const baseUrl = baseUrlOf(folder);
-  let browser;
-  let server;
+  const site = servedSite('PRACTICEBANK_XSS_SITE');
+  /** One context for every page (closed with the browser). */
   let context;
   const linked = {};
 
   before(async () => {
-    server = await serve(folder, { prefix: new URL(baseUrl).pathname });
-    browser = await launch();
-    context = await newContext(browser, { server, baseUrl, width: 1280 });
-  });
-
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    context = await site.context({ width: 1280 });
   });
 
   /** Opens a page; resolves to what it did and what it holds. */
@@ -130,7 +123,7 @@ describe('XSS fixture site', () => {
           return links;
         }, {}),
       }));
-      const executable = await page.evaluate(findExecutable);
+      const executable = await page.evaluate(findExecutable, SEARCH_ENTRY.source);
       return { ...state, dialogs, errors, executable };
     } finally {
       await page.close();
@@ -146,7 +139,7 @@ describe('XSS fixture site', () => {
 
   for (const spec of PAGES) {
     test(`no payload runs on the ${spec.name} page`, async () => {
-      const result = await visit(server.url + spec.path, spec.name);
+      const result = await visit(site.server.url + spec.path, spec.name);
       if (spec.path === CASE_STUDY) Object.assign(linked, result.links);
       assertNothingRan(result, spec.name);
       // The site title is a payload too, and shows as typed.

@@ -712,5 +712,11 @@ fn a_malformed_glossary_group_in_site_yaml_is_reported_with_its_line() {
     site.check()
         .assert_exit(2)
         .assert_diagnostic("site.yaml", first + 5, Some(17), "bad-glossary", "a glossary group needs 2 to 12 terms")
-        .assert_diagnostic("site.yaml", first + 6, Some(15), "bad-glossary", "`no-such-group` is not a built-in glossary group");
+        .assert_diagnostic(
+            "site.yaml",
+            first + 6,
+            Some(15),
+            "bad-glossary",
+            "`no-such-group` is not a built-in glossary group",
+        );
 }

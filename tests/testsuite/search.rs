@@ -286,7 +286,8 @@ fn judged_queries_find_what_practitioners_mean() {
     let dir = tempfile::tempdir().unwrap();
     // A copy, so the search cache is not left in the repository.
     crate::harness::copy_dir(&root, dir.path());
-    let run = crate::harness::run_binary(&["search", "--evaluate", judged.to_str().unwrap(), "--json"], dir.path(), &[]);
+    let run =
+        crate::harness::run_binary(&["search", "--evaluate", judged.to_str().unwrap(), "--json"], dir.path(), &[]);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let report: Value = serde_json::from_slice(&run.stdout).unwrap();
     let overall = &report["overall"];
@@ -329,7 +330,10 @@ fn the_cli_says_what_it_searched_for_and_takes_filter_names() {
     let unknown = run(&["search", "care", "--authority", "Leds"]);
     assert_eq!(unknown.status.code(), Some(2));
     let message = String::from_utf8_lossy(&unknown.stderr);
-    assert!(message.contains("`Leds` names no authority of the site") && message.contains("did you mean `Leeds` (leeds)?"), "{message}");
+    assert!(
+        message.contains("`Leds` names no authority of the site") && message.contains("did you mean `Leeds` (leeds)?"),
+        "{message}"
+    );
     let year = run(&["search", "care", "--year", "1999"]);
     assert_eq!(year.status.code(), Some(2), "{}", String::from_utf8_lossy(&year.stderr));
 }
