@@ -15,7 +15,9 @@
 //! associated when they describe the same case study at least
 //! [`MIN_SHARED`] times; their strength is the cosine `shared /
 //! sqrt(a * b)` (`a`, `b`: how many case studies each describes). A term
-//! keeps its [`ASSOCIATES`] strongest (ties: term order).
+//! keeps its [`ASSOCIATES`] strongest (ties: term order). A bank of fewer
+//! than [`MIN_BANK`] case studies learns none: in a handful of case
+//! studies, any two words that two of them share look associated.
 
 use super::inverted::Inverted;
 use rustc_hash::FxHashMap;
@@ -25,6 +27,7 @@ use std::collections::BTreeMap;
 pub const DESCRIBING_TERMS: usize = 12;
 pub const MIN_SHARED: u32 = 2;
 pub const ASSOCIATES: usize = 3;
+pub const MIN_BANK: usize = 50;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Lexicon {
@@ -67,6 +70,9 @@ pub fn held(inverted: &Inverted, term: u32) -> u32 {
 }
 
 fn associations(inverted: &Inverted) -> BTreeMap<String, Vec<String>> {
+    if inverted.docs.len() < MIN_BANK {
+        return BTreeMap::new();
+    }
     let docs = inverted.docs.len() as u32;
     let most = (docs / 4).max(2);
     // Each case study's describing terms, as ascending term ids.
