@@ -39,8 +39,13 @@ fn feed<'a>(
     let config = &published.site.config;
     let base = &config.base_url;
     let items: Vec<&CaseStudy> = items.take(FEED_SIZE).collect();
-    // The newest entry's date, not the clock, keeps builds reproducible.
-    let updated = items.first().map_or_else(|| "1970-01-01".to_string(), |c| c.date.to_string());
+    // The newest entry's date, not the clock, keeps builds reproducible. A
+    // feed with no entries yet (a theme nobody has written about) is as new
+    // as the site; only a site with no case studies at all has no date.
+    let updated = items
+        .first()
+        .or(published.newest_first.first())
+        .map_or_else(|| "1970-01-01".to_string(), |c| c.date.to_string());
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-GB\">\n",
     );

@@ -409,3 +409,17 @@ fn markup_in_plain_fields_is_text_everywhere() {
     let page = read(site_out.join("case-studies/beta-celebrates/index.html"));
     assert!(page.contains("Beta &lt;script&gt;alert(1)&lt;/script&gt; celebrates"), "titles show as typed");
 }
+
+#[test]
+fn a_theme_without_case_studies_has_a_feed_as_new_as_the_site() {
+    let site = copy_of("basic");
+    let yaml = site.path().join("site.yaml");
+    fs::write(&yaml, read(yaml.clone()).replace("themes:\n", "themes:\n  education:\n    label: Education\n")).unwrap();
+    let out = built(site.path(), &[]);
+    let feed = read(out.path().join("public/themes/education/atom.xml"));
+    let doc = roxmltree::Document::parse(&feed).expect("the feed parses");
+    let root = doc.root_element();
+    assert_eq!(root.children().filter(|n| n.has_tag_name("entry")).count(), 0);
+    let updated = root.children().find(|n| n.has_tag_name("updated")).and_then(|n| n.text());
+    assert_eq!(updated, Some("2022-06-30T00:00:00Z"), "the newest published case study's date, not 1970");
+}
