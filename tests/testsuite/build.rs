@@ -243,7 +243,7 @@ fn open_data_lists_case_studies_and_figures() {
     assert_eq!(studies[0]["resources"][0]["url"], "https://example.org/bank/case-studies/alpha-housing/guide.txt");
     let csv = read(site.join("data/figures.csv"));
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "slug,title,authority,survey,year,label,value,comparison,comparison_label");
+    assert_eq!(lines[0], "\u{feff}slug,title,authority,survey,year,label,value,comparison,comparison_label");
     assert_eq!(lines[1], "alpha-housing,Alpha finds homes,Alpha Borough,your-life-beyond-care,2021,Care leavers who feel safe where they live,75,64,care leavers nationally");
     assert_eq!(lines.len(), 2);
 }
@@ -422,4 +422,12 @@ fn a_theme_without_case_studies_has_a_feed_as_new_as_the_site() {
     assert_eq!(root.children().filter(|n| n.has_tag_name("entry")).count(), 0);
     let updated = root.children().find(|n| n.has_tag_name("updated")).and_then(|n| n.text());
     assert_eq!(updated, Some("2022-06-30T00:00:00Z"), "the newest published case study's date, not 1970");
+}
+
+#[test]
+fn figures_csv_starts_with_a_byte_order_mark_for_excel() {
+    let out = built(&fixture("basic"), &[]);
+    let csv = fs::read(out.path().join("public/data/figures.csv")).unwrap();
+    assert!(csv.starts_with("\u{feff}slug,title,".as_bytes()), "{:?}", String::from_utf8_lossy(&csv[..20]));
+    assert_eq!(csv.iter().filter(|&&b| b == 0xef).count(), 1, "one mark, at the start");
 }
