@@ -6,7 +6,9 @@
 //! start at `#` or `##`), and get ids; every link and image goes through a resolver the caller supplies,
 //! which rewrites links between case studies and reports broken ones; then
 //! ammonia removes anything executable (`<script>`, `on*=` handlers,
-//! `javascript:` URLs) from the result, raw HTML included.
+//! `javascript:` URLs) from the result, raw HTML included. A field that
+//! shows nothing (only HTML comments, blank space) renders as no HTML at
+//! all, so pages can leave out its heading.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
@@ -83,8 +85,32 @@ impl Sanitiser {
         let (events, problems) = events(text, first_line, field, resolve);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        (self.cleaner.clean(&html).to_string(), problems)
+        let clean = self.cleaner.clean(&html).to_string();
+        (if shows_nothing(&clean) { String::new() } else { clean }, problems)
     }
+}
+
+/// Whether sanitised `html` shows a reader nothing: no text but blank
+/// space (non-breaking spaces included) outside its tags, and no image or
+/// rule. What is left of a field of HTML comments, which ammonia removes.
+fn shows_nothing(html: &str) -> bool {
+    let mut in_tag = false;
+    let mut text = String::new();
+    for (i, c) in html.char_indices() {
+        match c {
+            '<' => {
+                let tag = html[i + 1..].get(..3).unwrap_or("").to_ascii_lowercase();
+                if tag == "img" || tag.starts_with("hr") {
+                    return false;
+                }
+                in_tag = true;
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&nbsp;", " ").trim().is_empty()
 }
 
 /// The problems with the links and images of `text` (starting on line
@@ -242,6 +268,23 @@ mod tests {
             render("## Plan\n\n### Steps\n").trim(),
             "<h3 id=\"pb-why-plan\">Plan</h3>\n<h4 id=\"pb-why-steps\">Steps</h4>"
         );
+    }
+
+    #[test]
+    fn a_field_that_shows_nothing_renders_nothing() {
+        for blank in [
+            "<!-- source: the 2022 report -->",
+            "<!-- a -->\n\n<!-- b -->\n",
+            "  \n\u{a0}\n",
+            "&nbsp;",
+            "<div>\n</div>",
+            "<script>x</script>",
+        ] {
+            assert_eq!(render(blank), "", "{blank:?}");
+        }
+        for shown in ["<!-- a --> words", "![Awards](a.jpg)", "---", "<!-- a -->\n\n`0`"] {
+            assert_ne!(render(shown), "", "{shown:?}");
+        }
     }
 
     #[test]

@@ -111,10 +111,12 @@ pub struct CaseStudyView {
     pub date: String,
     pub date_text: String,
     pub summary: String,
+    /// The Markdown fields as HTML; each is empty when it shows nothing
+    /// (only HTML comments or blank space), so its heading is left out.
     pub why_html: String,
     pub what_html: String,
     pub impact_html: String,
-    /// Empty when the case study has no body.
+    /// Empty when the case study has no body, or one that shows nothing.
     pub body_html: String,
     pub figures: Vec<FigureView>,
     pub quotes: Vec<QuoteView>,

@@ -410,6 +410,87 @@ fn markup_in_plain_fields_is_text_everywhere() {
     assert!(page.contains("Beta &lt;script&gt;alert(1)&lt;/script&gt; celebrates"), "titles show as typed");
 }
 
+/// The headings of `html` (levels 1 to 6) with nothing under them: for
+/// each, what follows up to the next heading of the same or a higher
+/// level, or the end of the section, article or main element around it,
+/// holds no text and no image. Each is given as `page: heading markup`.
+fn headings_without_content(page: &str, html: &str) -> Vec<String> {
+    let heading_at = |i: usize| {
+        let bytes = html.as_bytes();
+        (bytes.get(i..i + 2) == Some(b"<h") && bytes.get(i + 2).is_some_and(|b| (b'1'..=b'6').contains(b)))
+            .then(|| bytes[i + 2] - b'0')
+    };
+    let mut empty = Vec::new();
+    for (start, _) in html.match_indices("<h") {
+        let Some(level) = heading_at(start) else { continue };
+        let close = format!("</h{level}>");
+        let Some(end) = html[start..].find(&close).map(|e| start + e + close.len()) else { continue };
+        let mut stop = html.len();
+        for closing in ["</section>", "</article>", "</main>", "</li>"] {
+            if let Some(i) = html[end..].find(closing) {
+                stop = stop.min(end + i);
+            }
+        }
+        if let Some(next) = (end..stop).find(|&i| heading_at(i).is_some_and(|l| l <= level)) {
+            stop = next;
+        }
+        let under = &html[end..stop];
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in under.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text.replace("&nbsp;", " ").replace('\u{a0}', " ");
+        if text.trim().is_empty() && !under.contains("<img") && !under.contains("<svg") {
+            empty.push(format!("{page}: {}", &html[start..end]));
+        }
+    }
+    empty
+}
+
+/// Every heading without content in every HTML page of `site`.
+fn empty_headings(site: &Path) -> Vec<String> {
+    walkdir(site)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .flat_map(|p| {
+            let page = p.strip_prefix(site).unwrap().display().to_string();
+            headings_without_content(&page, &read(p))
+        })
+        .collect()
+}
+
+#[test]
+fn no_section_heading_renders_without_content() {
+    // Authors leave `<!-- source: ... -->` notes; a field holding only
+    // those, or only blank space, has nothing to put under a heading.
+    let site = copy_of("basic");
+    let beta = site.path().join("content/case-studies/beta-celebrates.md");
+    let text =
+        read(beta.clone()).replace("why: Young people asked for it.", "why: \"<!-- source: the 2022 report -->\"");
+    fs::write(&beta, format!("{text}\n<!-- source: the council's own notes -->\n\n<!-- checked in 2023 -->\n"))
+        .unwrap();
+    let alpha = site.path().join("content/case-studies/alpha-housing.md");
+    let text = read(alpha.clone()).replace("Contact the leaving care team.", "  \n\u{a0}\n\n&nbsp;\n");
+    fs::write(&alpha, text).unwrap();
+    let out = built(site.path(), &[]);
+    let public = out.path().join("public");
+    let beta_page = read(public.join("case-studies/beta-celebrates/index.html"));
+    assert!(!beta_page.contains("More about this work") && !beta_page.contains(">Why?<"), "{beta_page}");
+    assert!(beta_page.contains(">What?</h2>"), "fields with words keep their heading");
+    assert!(!read(public.join("case-studies/alpha-housing/index.html")).contains("More about this work"));
+    assert_eq!(empty_headings(&public), Vec::<String>::new());
+    // Every page type of the untouched fixture and of the example site.
+    assert_eq!(empty_headings(&built(&fixture("basic"), &["--drafts"]).path().join("public")), Vec::<String>::new());
+    let example = built(Path::new(env!("CARGO_MANIFEST_DIR")), &[]);
+    assert_eq!(empty_headings(&example.path().join("public")), Vec::<String>::new());
+}
+
 #[test]
 fn a_theme_without_case_studies_has_a_feed_as_new_as_the_site() {
     let site = copy_of("basic");
