@@ -1,14 +1,16 @@
 //! Markdown fields to safe HTML.
 //!
 //! Pure: text in, HTML and the problems with its links out. pulldown-cmark
-//! renders (tables, footnotes, strikethrough, smart punctuation); headings
-//! become `h3` and below, since every field sits under a page `h2` (authors
-//! start at `#` or `##`), and get ids; every link and image goes through a resolver the caller supplies,
-//! which rewrites links between case studies and reports broken ones; then
-//! ammonia removes anything executable (`<script>`, `on*=` handlers,
-//! `javascript:` URLs) from the result, raw HTML included. A field that
-//! shows nothing (only HTML comments, blank space) renders as no HTML at
-//! all, so pages can leave out its heading.
+//! renders (tables, footnotes, strikethrough); quotes, dashes and dots stay
+//! as the author typed them, as they do in every other field and output
+//! (see `docs/content-format.md`); headings become `h3` and below, since
+//! every field sits under a page `h2` (authors start at `#` or `##`), and
+//! get ids; every link and image goes through a resolver the caller
+//! supplies, which rewrites links between case studies and reports broken
+//! ones; then ammonia removes anything executable (`<script>`, `on*=`
+//! handlers, `javascript:` URLs) from the result, raw HTML included. A
+//! field that shows nothing (only HTML comments, blank space) renders as
+//! no HTML at all, so pages can leave out its heading.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
@@ -129,10 +131,9 @@ fn events<'a>(
     field: &str,
     resolve: &mut dyn FnMut(&str) -> Resolved,
 ) -> (Vec<Event<'a>>, Vec<LinkProblem>) {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION;
+    // No smart punctuation: titles, summaries, quotes, feeds, search and
+    // open data all show what the author typed, so fields must too.
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let line_of = |offset: usize| first_line + text[..offset].matches('\n').count();
     let mut broken = Vec::new();
     let mut events: Vec<Event<'a>> = Vec::new();
@@ -253,10 +254,10 @@ mod tests {
     }
 
     #[test]
-    fn renders_tables_footnotes_and_smart_quotes() {
-        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Quoted\" text[^1].\n\n[^1]: A note.\n");
+    fn renders_tables_footnotes_and_punctuation_as_typed() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Quoted\" text's -- end...[^1]\n\n[^1]: A note.\n");
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains("\u{201c}Quoted\u{201d}"), "{html}");
+        assert!(html.contains("\"Quoted\" text's -- end..."), "{html}");
         assert!(html.contains("href=\"#pb-why-fn-1\""), "{html}");
         assert!(html.contains("id=\"pb-why-fn-1\""), "{html}");
     }

@@ -505,6 +505,47 @@ fn a_theme_without_case_studies_has_a_feed_as_new_as_the_site() {
     assert_eq!(updated, Some("2022-06-30T00:00:00Z"), "the newest published case study's date, not 1970");
 }
 
+/// `html` with the entities the templates and the sanitiser write turned
+/// back into characters, for comparing text as a reader sees it.
+fn unescaped(html: &str) -> String {
+    html.replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+#[test]
+fn quotes_and_dashes_are_as_authored_in_every_field_and_output() {
+    let site = copy_of("basic");
+    let beta = site.path().join("content/case-studies/beta-celebrates.md");
+    let text = read(beta.clone())
+        .replace("title: Beta celebrates success", "title: Beta's \"awards\" -- a success")
+        .replace("summary: Beta holds", "summary: Beta's \"evening\" -- Beta holds")
+        .replace("why: Young people asked for it.", "why: Young people's \"ask\" -- and 'more'...");
+    fs::write(&beta, text).unwrap();
+    let out = built(site.path(), &[]);
+    let public = out.path().join("public");
+    let page = unescaped(&read(public.join("case-studies/beta-celebrates/index.html")));
+    for authored in [
+        "Beta's \"awards\" -- a success",
+        "Beta's \"evening\" -- Beta holds",
+        "Young people's \"ask\" -- and 'more'...",
+    ] {
+        assert!(page.contains(authored), "{authored:?} is not shown as written:\n{page}");
+    }
+    let feed = unescaped(&read(public.join("atom.xml")));
+    assert!(feed.contains("<title>Beta's \"awards\" -- a success</title>"), "{feed}");
+    let data = read(public.join("data/case-studies.json"));
+    assert!(data.contains(r#""title": "Beta's \"awards\" -- a success""#), "{data}");
+    // Nowhere (pages, feeds, open data, the search index) gains curly
+    // quotes, dashes or ellipses the author did not type.
+    let changed =
+        ["Beta\u{2019}s", "\u{201c}awards", "people\u{2019}s", "\u{201c}ask", "\u{2013} a success", "more\u{2019}"];
+    for (path, bytes) in files(&public) {
+        let text = String::from_utf8_lossy(&bytes);
+        for typographic in changed {
+            assert!(!text.contains(typographic), "{path} shows {typographic:?}: not what the author typed");
+        }
+    }
+}
+
 #[test]
 fn figures_csv_starts_with_a_byte_order_mark_for_excel() {
     let out = built(&fixture("basic"), &[]);
