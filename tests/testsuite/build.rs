@@ -492,6 +492,30 @@ fn no_section_heading_renders_without_content() {
 }
 
 #[test]
+fn the_example_case_studies_use_real_headings_not_bold_paragraphs() {
+    // Authorities copy the examples: a paragraph that is all bold text is
+    // a heading to the eye but not to a screen reader.
+    let example = built(Path::new(env!("CARGO_MANIFEST_DIR")), &[]);
+    let pages = example.path().join("public/case-studies");
+    let mut faked = Vec::new();
+    for page in walkdir(&pages).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")) {
+        let html = read(page.clone());
+        for (i, _) in html.match_indices("<p><strong>") {
+            let paragraph = &html[i..i + html[i..].find("</p>").unwrap() + 4];
+            if paragraph.ends_with("</strong></p>") && paragraph.matches("<strong>").count() == 1 {
+                faked.push(format!("{}: {paragraph}", page.strip_prefix(&pages).unwrap().display()));
+            }
+        }
+    }
+    assert_eq!(faked, Vec::<String>::new());
+    let page = read(pages.join("oldham-supported-accommodation/index.html"));
+    assert!(
+        page.contains("<h3 id=\"pb-impact-managers-work-well-together\">Managers work well together</h3>"),
+        "{page}"
+    );
+}
+
+#[test]
 fn a_theme_without_case_studies_has_a_feed_as_new_as_the_site() {
     let site = copy_of("basic");
     let yaml = site.path().join("site.yaml");
