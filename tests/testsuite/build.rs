@@ -577,3 +577,21 @@ fn figures_csv_starts_with_a_byte_order_mark_for_excel() {
     assert!(csv.starts_with("\u{feff}slug,title,".as_bytes()), "{:?}", String::from_utf8_lossy(&csv[..20]));
     assert_eq!(csv.iter().filter(|&&b| b == 0xef).count(), 1, "one mark, at the start");
 }
+
+#[test]
+fn a_base_url_with_a_path_gets_a_note_about_robots_txt() {
+    let (status, stdout, stderr) = build(&fixture("basic"), &tempfile::tempdir().unwrap().path().join("public"), &[]);
+    assert_eq!(status, 0, "{stderr}");
+    let notes: Vec<&str> = stdout.lines().chain(stderr.lines()).filter(|l| l.contains("robots.txt")).collect();
+    assert_eq!(notes.len(), 1, "one note:\n{stdout}\n{stderr}");
+    assert!(notes[0].starts_with("note: "), "{}", notes[0]);
+    assert!(notes[0].contains("https://example.org/robots.txt"), "{}", notes[0]);
+    assert!(stdout.contains("Sitemap: https://example.org/bank/sitemap.xml"), "{stdout}");
+
+    let site = copy_of("basic");
+    let yaml = site.path().join("site.yaml");
+    fs::write(&yaml, read(yaml.clone()).replace("https://example.org/bank/", "https://bank.example.org/")).unwrap();
+    let (status, stdout, stderr) = build(site.path(), &tempfile::tempdir().unwrap().path().join("public"), &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(!stdout.contains("robots.txt") && !stderr.contains("robots.txt"), "{stdout}\n{stderr}");
+}
