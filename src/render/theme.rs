@@ -30,6 +30,7 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("print.css", include_bytes!("../../themes/default/static/print.css")),
     ("site.js", include_bytes!("../../themes/default/static/site.js")),
     ("search.js", include_bytes!("../../themes/default/static/search.js")),
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
 ];
 
 /// Loaded templates and static files, ready to render with.

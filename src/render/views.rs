@@ -35,6 +35,10 @@ pub struct AssetUrls {
     pub js: String,
     /// The search page's ES module.
     pub search_js: String,
+    /// The theme's `favicon.svg`, linked from every page so browsers do
+    /// not ask for `/favicon.ico` at the root of the host (outside the
+    /// site when `base_url` has a path). Empty if the theme has none.
+    pub icon: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -595,3 +595,37 @@ fn a_base_url_with_a_path_gets_a_note_about_robots_txt() {
     assert_eq!(status, 0, "{stderr}");
     assert!(!stdout.contains("robots.txt") && !stderr.contains("robots.txt"), "{stdout}\n{stderr}");
 }
+
+/// The `href` of the page's `<link rel="icon" ...>`, if it has one.
+fn icon_href(html: &str) -> Option<String> {
+    let start = html.find("<link rel=\"icon\"")?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    links(tag).into_iter().next()
+}
+
+#[test]
+fn every_page_links_an_icon_that_a_site_can_override() {
+    let out = built(&fixture("basic"), &[]);
+    let public = out.path().join("public");
+    let pages: Vec<PathBuf> =
+        walkdir(&public).into_iter().filter(|p| p.extension().is_some_and(|e| e == "html")).collect();
+    assert!(pages.len() > 10);
+    for page in &pages {
+        let href = icon_href(&read(page.clone())).unwrap_or_else(|| panic!("{} links no icon", page.display()));
+        let file = match href.strip_prefix("https://example.org/bank/") {
+            Some(inside) => public.join(inside),
+            None => page.parent().unwrap().join(&href),
+        };
+        assert!(file.is_file(), "{}: the icon {href} is not in the output", page.display());
+        assert!(read(file).contains("<svg"), "{href} is an SVG");
+    }
+
+    let site = copy_of("basic");
+    let mine = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><rect width=\"1\" height=\"1\" fill=\"red\"/></svg>\n";
+    fs::create_dir_all(site.path().join("themes/default/static")).unwrap();
+    fs::write(site.path().join("themes/default/static/favicon.svg"), mine).unwrap();
+    let out = built(site.path(), &[]);
+    let home = read(out.path().join("public/index.html"));
+    let href = icon_href(&home).expect("the home page links an icon");
+    assert_eq!(read(out.path().join("public").join(&href)), mine, "the site's own icon is published");
+}
