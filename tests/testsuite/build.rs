@@ -629,3 +629,79 @@ fn every_page_links_an_icon_that_a_site_can_override() {
     let href = icon_href(&home).expect("the home page links an icon");
     assert_eq!(read(out.path().join("public").join(&href)), mine, "the site's own icon is published");
 }
+
+#[test]
+fn a_killed_builds_staging_folder_is_removed_by_the_next_build() {
+    let parent = tempfile::tempdir().unwrap();
+    let output = parent.path().join("public");
+    // No process has this id (Linux's largest is 4194304): a build killed
+    // with `kill -9` left these.
+    for litter in [".public.staging-999999999", ".public.old-999999999"] {
+        fs::create_dir_all(parent.path().join(litter).join("case-studies/x")).unwrap();
+        fs::write(parent.path().join(litter).join("case-studies/x/index.html"), "stale").unwrap();
+    }
+    // A build still running (this test process) keeps its folder; so does
+    // anything not named like a staging folder of this output.
+    let running = format!(".public.staging-{}", std::process::id());
+    for keep in [running.as_str(), ".other.staging-999999999", ".public.staging-notes"] {
+        fs::create_dir_all(parent.path().join(keep)).unwrap();
+    }
+    let (status, stdout, stderr) = build(&fixture("basic"), &output, &[]);
+    assert_eq!(status, 0, "{stdout}\n{stderr}");
+    let mut left: Vec<String> =
+        fs::read_dir(parent.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    let mut expected =
+        vec![".other.staging-999999999".to_string(), ".public.staging-notes".into(), running, "public".into()];
+    expected.sort();
+    assert_eq!(left, expected);
+}
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk {
+    dir: TempDir,
+}
+
+impl SmallDisk {
+    /// A `size` tmpfs, or `None` when this process may not mount one (only
+    /// root may).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let uid = std::process::Command::new("id").arg("-u").output().ok()?;
+        if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .ok()?;
+        mounted.success().then_some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let unmounted = std::process::Command::new("umount").arg(self.dir.path()).status();
+        assert!(unmounted.is_ok_and(|s| s.success()), "cannot unmount {}", self.dir.path().display());
+    }
+}
+
+#[test]
+fn a_full_disk_is_one_error_saying_how_much_space_the_site_needs() {
+    // The write stage's own test covers the counting with injected errors
+    // on any machine; this is a real full disk, where one can be made.
+    let Some(disk) = SmallDisk::mount("64k") else {
+        eprintln!("skipped: mounting a small tmpfs needs root");
+        return;
+    };
+    let output = disk.dir.path().join("public");
+    let (status, stdout, stderr) = build(&fixture("basic"), &output, &[]);
+    assert_eq!(status, 2, "{stdout}\n{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error[")).collect();
+    assert_eq!(errors.len(), 1, "one error, not one per file:\n{stderr}");
+    assert!(errors[0].contains("error[output]: the disk is full: this site needs "), "{stderr}");
+    assert!(stderr.contains("build failed with 1 error"), "{stderr}");
+    let left: Vec<_> = fs::read_dir(disk.dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "the staging folder is removed: {left:?}");
+}
