@@ -87,9 +87,42 @@ impl Sanitiser {
         let (events, problems) = events(text, first_line, field, resolve);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        let clean = self.cleaner.clean(&html).to_string();
+        let clean = valid_leftovers(&self.cleaner.clean(&html).to_string());
         (if shows_nothing(&clean) { String::new() } else { clean }, problems)
     }
+}
+
+/// Sanitised HTML made valid where removing an address left it invalid
+/// (the Nu Html Checker runs over every page): a link whose `href` was
+/// removed (`javascript:`) loses the `rel` ammonia gives every link, which
+/// HTML allows only with `href`; an image whose `src` was removed is
+/// dropped, having nothing to show.
+fn valid_leftovers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        // The tag ends at the first `>` outside quotes, so a value holding
+        // one cannot cut it short, whatever the serialiser escapes.
+        let mut quoted = false;
+        let end = rest[start..]
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| start + i + 1);
+        let tag = &rest[start..end];
+        let image_without_address = tag.starts_with("<img") && !tag.contains(" src=\"");
+        if tag.starts_with("<a ") && !tag.contains(" href=\"") {
+            out.push_str(&tag.replace(" rel=\"noopener noreferrer\"", ""));
+        } else if !image_without_address {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Whether sanitised `html` shows a reader nothing: no text but blank
@@ -294,6 +327,16 @@ mod tests {
         for bad in ["<script", "onerror", "javascript:", "JaVaScRiPt", "search-input"] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
+    }
+
+    #[test]
+    fn what_sanitising_leaves_is_valid_html() {
+        let html = render("[a](javascript:alert(1)) <a title=\"x>y\" href=\"javascript:x\">b</a> [c](https://example.org/) ![d](javascript:alert(1)) ![e](e.png)\n");
+        assert!(html.contains("<a>a</a>"), "no rel without href: {html}");
+        assert!(html.contains("<a title=\"x&gt;y\">b</a>"), "{html}");
+        assert!(html.contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer\">c</a>"), "{html}");
+        assert!(!html.contains("alt=\"d\""), "an image with no address is dropped: {html}");
+        assert!(html.contains("<img src=\"e.png\" alt=\"e\">"), "{html}");
     }
 
     #[test]
