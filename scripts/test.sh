@@ -8,11 +8,15 @@
 #    checked in headless Chromium (axe-core WCAG 2.2 A/AA, console errors,
 #    320 px layout, keyboard, script payloads), and practicebank serve's
 #    live reload, restyle and problem overlay on a page left open while
-#    the site is edited. Screenshots are left in tests/browser/artifacts/.
+#    the site is edited. Screenshots are left in tests/browser/artifacts/;
+# 4. the Nu Html Checker (the W3C validator, npm `vnu-jar` in tests/html/)
+#    over every HTML page of the example site and the fixture sites: no
+#    errors allowed.
 #
-# Needs: Rust, Node 20+ with npm, and Chromium at /usr/bin/chromium (or
-# CHROMIUM_PATH). When Chromium is missing and we are root, it is installed
-# with apt-get; nothing ever downloads a browser of its own.
+# Needs: Rust, Node 20+ with npm, Java 11+ and Chromium at /usr/bin/chromium
+# (or CHROMIUM_PATH). When Chromium or Java is missing and we are root,
+# Debian's package is installed with apt-get; nothing ever downloads a
+# browser or a JVM of its own.
 # Runs unattended (CI=true, no stdin); exits non-zero on any failure.
 
 set -euo pipefail
@@ -61,8 +65,22 @@ if [ ! -x "$CHROMIUM_PATH" ]; then
 fi
 echo "using $CHROMIUM_PATH"
 
-step "npm ci (tests/browser)"
+step "Java (for the Nu Html Checker)"
+if ! command -v java >/dev/null; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "no java: installing Debian's default-jre-headless package"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update </dev/null
+    apt-get install -y default-jre-headless </dev/null
+  fi
+  command -v java >/dev/null || die "no java found. Install a Java runtime (11 or newer) as root
+  (apt-get update && apt-get install -y default-jre-headless), then run this again."
+fi
+java -version 2>&1 | sed -n 1p
+
+step "npm ci (tests/browser, tests/html)"
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error </dev/null
+npm ci --prefix tests/html --no-audit --no-fund --loglevel=error </dev/null
 
 step "cargo build --release"
 cargo build --release </dev/null
@@ -72,9 +90,18 @@ bin="${CARGO_TARGET_DIR:-target}/release/practicebank"
 work=$(mktemp -d "${TMPDIR:-/tmp}/practicebank-test.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-step "build the example site and the XSS fixture"
+step "build the example site and the fixture sites"
 "$bin" build --root . --output "$work/site" </dev/null
 "$bin" build --root tests/fixtures/build/xss --output "$work/xss" </dev/null
+# With drafts, so the draft banner and tags are checked too.
+"$bin" build --root tests/fixtures/build/basic --output "$work/basic" --drafts </dev/null
+
+step "Nu Html Checker: every page of the example site and the fixture sites"
+# One JVM for every page (a few seconds); only errors fail, as they do for
+# the W3C's own service.
+java -jar tests/html/node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html \
+  "$work/site" "$work/xss" "$work/basic" </dev/null
+echo "no errors in $(find "$work/site" "$work/xss" "$work/basic" -name '*.html' | wc -l) pages"
 
 step "browser tests"
 mkdir -p tests/browser/artifacts

@@ -476,12 +476,16 @@ fn build(args: &BuildArgs) -> ExitCode {
             let seconds = started.elapsed().as_secs_f64();
             let megabytes = report.written.bytes as f64 / 1_000_000.0;
             let shown = output.display();
-            let text = format!(
+            let mut text = format!(
                 "built {} case studies: {} pages, {} files, {megabytes:.1} MB in {shown} ({seconds:.2} s)\n\
                  to look at it, serve that folder with any web server, for example:\n  \
                  python3 -m http.server --directory {shown} 8000\nthen open http://localhost:8000/",
                 report.case_studies, report.written.pages, report.written.files,
             );
+            for note in &report.notes {
+                text.push('\n');
+                text.push_str(note);
+            }
             // The site is written; a closed pipe (`| head`) is not a failure.
             let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS

@@ -98,6 +98,9 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub case_studies: usize,
     pub written: write::WriteReport,
+    /// What whoever builds should know that is not a problem, each a
+    /// `note: ` paragraph (where crawlers look for `robots.txt`).
+    pub notes: Vec<String>,
 }
 
 /// Why a build failed: every problem found, and whether they are the site's
@@ -198,10 +201,10 @@ pub fn preview(previous: &Reuse, file: &str) -> Preview {
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, BuildFailure> {
     let output_failure = |d| BuildFailure { diagnostics: vec![d], site_invalid: true, sources: None };
     let staging = write::Staging::open(&options.output, &options.root).map_err(output_failure)?;
-    let (case_studies, _) = pipeline(options, progress, None, &staging, false)?;
+    let rendered = pipeline(options, progress, None, &staging, false)?;
     progress.stage("writing", 0);
     let written = staging.finish().map_err(output_failure)?;
-    Ok(BuildReport { case_studies, written })
+    Ok(BuildReport { case_studies: rendered.case_studies, written, notes: rendered.notes })
 }
 
 /// Builds the site in memory: load, validate, index, render; writes
@@ -215,21 +218,31 @@ pub fn generate(
     previous: Option<&Reuse>,
 ) -> Result<Generated, BuildFailure> {
     let collected = output::Collect::default();
-    let (case_studies, reuse) = pipeline(options, progress, previous, &collected, true)?;
-    let reuse = reuse.expect("asked to keep what the next build may reuse");
-    Ok(Generated { files: collected.into_files(), case_studies, reuse })
+    let rendered = pipeline(options, progress, previous, &collected, true)?;
+    let reuse = rendered.reuse.expect("asked to keep what the next build may reuse");
+    Ok(Generated { files: collected.into_files(), case_studies: rendered.case_studies, reuse })
 }
 
-/// The stages from load to render, handing files to `sink`. Returns how
-/// many case studies were published and, if `keep`, what the next build
-/// may reuse (otherwise the search files are dropped once written).
+/// What [`pipeline`] did besides handing files on.
+struct Rendered {
+    /// Case studies published.
+    case_studies: usize,
+    /// For [`BuildReport::notes`].
+    notes: Vec<String>,
+    /// What the next build may reuse, if asked to keep it.
+    reuse: Option<Reuse>,
+}
+
+/// The stages from load to render, handing files to `sink`. If `keep`,
+/// what the next build may reuse is kept (otherwise the search files are
+/// dropped once written).
 fn pipeline(
     options: &BuildOptions,
     progress: &dyn Progress,
     previous: Option<&Reuse>,
     sink: &dyn output::Sink,
     keep: bool,
-) -> Result<(usize, Option<Reuse>), BuildFailure> {
+) -> Result<Rendered, BuildFailure> {
     progress.stage("reading", 0);
     let mut sources = load::load(&options.root).map_err(|d| BuildFailure {
         diagnostics: vec![d],
@@ -276,5 +289,7 @@ fn pipeline(
         fail(d, output)
     })?;
     let case_studies = site.case_studies.iter().filter(|c| options.drafts || !c.draft).count();
-    Ok((case_studies, keep.then_some(Reuse { site, drafts: options.drafts, searchable, templates, assets })))
+    let notes = render::robots_note(&site.config.base_url).into_iter().collect();
+    let reuse = keep.then_some(Reuse { site, drafts: options.drafts, searchable, templates, assets });
+    Ok(Rendered { case_studies, notes, reuse })
 }

@@ -1,12 +1,16 @@
 //! Markdown fields to safe HTML.
 //!
 //! Pure: text in, HTML and the problems with its links out. pulldown-cmark
-//! renders (tables, footnotes, strikethrough, smart punctuation); headings
-//! become `h3` and below, since every field sits under a page `h2` (authors
-//! start at `#` or `##`), and get ids; every link and image goes through a resolver the caller supplies,
-//! which rewrites links between case studies and reports broken ones; then
-//! ammonia removes anything executable (`<script>`, `on*=` handlers,
-//! `javascript:` URLs) from the result, raw HTML included.
+//! renders (tables, footnotes, strikethrough); quotes, dashes and dots stay
+//! as the author typed them, as they do in every other field and output
+//! (see `docs/content-format.md`); headings become `h3` and below, since
+//! every field sits under a page `h2` (authors start at `#` or `##`), and
+//! get ids; every link and image goes through a resolver the caller
+//! supplies, which rewrites links between case studies and reports broken
+//! ones; then ammonia removes anything executable (`<script>`, `on*=`
+//! handlers, `javascript:` URLs) from the result, raw HTML included. A
+//! field that shows nothing (only HTML comments, blank space) renders as
+//! no HTML at all, so pages can leave out its heading.
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
@@ -83,8 +87,65 @@ impl Sanitiser {
         let (events, problems) = events(text, first_line, field, resolve);
         let mut html = String::with_capacity(text.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut html, events.into_iter());
-        (self.cleaner.clean(&html).to_string(), problems)
+        let clean = valid_leftovers(&self.cleaner.clean(&html).to_string());
+        (if shows_nothing(&clean) { String::new() } else { clean }, problems)
     }
+}
+
+/// Sanitised HTML made valid where removing an address left it invalid
+/// (the Nu Html Checker runs over every page): a link whose `href` was
+/// removed (`javascript:`) loses the `rel` ammonia gives every link, which
+/// HTML allows only with `href`; an image whose `src` was removed is
+/// dropped, having nothing to show.
+fn valid_leftovers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        // The tag ends at the first `>` outside quotes, so a value holding
+        // one cannot cut it short, whatever the serialiser escapes.
+        let mut quoted = false;
+        let end = rest[start..]
+            .char_indices()
+            .find(|&(_, c)| {
+                quoted ^= c == '"';
+                c == '>' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| start + i + 1);
+        let tag = &rest[start..end];
+        let image_without_address = tag.starts_with("<img") && !tag.contains(" src=\"");
+        if tag.starts_with("<a ") && !tag.contains(" href=\"") {
+            out.push_str(&tag.replace(" rel=\"noopener noreferrer\"", ""));
+        } else if !image_without_address {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether sanitised `html` shows a reader nothing: no text but blank
+/// space (non-breaking spaces included) outside its tags, and no image or
+/// rule. What is left of a field of HTML comments, which ammonia removes.
+fn shows_nothing(html: &str) -> bool {
+    let mut in_tag = false;
+    let mut text = String::new();
+    for (i, c) in html.char_indices() {
+        match c {
+            '<' => {
+                let tag = html[i + 1..].get(..3).unwrap_or("").to_ascii_lowercase();
+                if tag == "img" || tag.starts_with("hr") {
+                    return false;
+                }
+                in_tag = true;
+            }
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&nbsp;", " ").trim().is_empty()
 }
 
 /// The problems with the links and images of `text` (starting on line
@@ -103,10 +164,9 @@ fn events<'a>(
     field: &str,
     resolve: &mut dyn FnMut(&str) -> Resolved,
 ) -> (Vec<Event<'a>>, Vec<LinkProblem>) {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_SMART_PUNCTUATION;
+    // No smart punctuation: titles, summaries, quotes, feeds, search and
+    // open data all show what the author typed, so fields must too.
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let line_of = |offset: usize| first_line + text[..offset].matches('\n').count();
     let mut broken = Vec::new();
     let mut events: Vec<Event<'a>> = Vec::new();
@@ -227,10 +287,10 @@ mod tests {
     }
 
     #[test]
-    fn renders_tables_footnotes_and_smart_quotes() {
-        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Quoted\" text[^1].\n\n[^1]: A note.\n");
+    fn renders_tables_footnotes_and_punctuation_as_typed() {
+        let html = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n\"Quoted\" text's -- end...[^1]\n\n[^1]: A note.\n");
         assert!(html.contains("<table>"), "{html}");
-        assert!(html.contains("\u{201c}Quoted\u{201d}"), "{html}");
+        assert!(html.contains("\"Quoted\" text's -- end..."), "{html}");
         assert!(html.contains("href=\"#pb-why-fn-1\""), "{html}");
         assert!(html.contains("id=\"pb-why-fn-1\""), "{html}");
     }
@@ -245,11 +305,38 @@ mod tests {
     }
 
     #[test]
+    fn a_field_that_shows_nothing_renders_nothing() {
+        for blank in [
+            "<!-- source: the 2022 report -->",
+            "<!-- a -->\n\n<!-- b -->\n",
+            "  \n\u{a0}\n",
+            "&nbsp;",
+            "<div>\n</div>",
+            "<script>x</script>",
+        ] {
+            assert_eq!(render(blank), "", "{blank:?}");
+        }
+        for shown in ["<!-- a --> words", "![Awards](a.jpg)", "---", "<!-- a -->\n\n`0`"] {
+            assert_ne!(render(shown), "", "{shown:?}");
+        }
+    }
+
+    #[test]
     fn removes_executable_html() {
         let html = render("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) <a href=\"JaVaScRiPt:alert(1)\">y</a> <b id=\"search-input\">z</b>\n");
         for bad in ["<script", "onerror", "javascript:", "JaVaScRiPt", "search-input"] {
             assert!(!html.contains(bad), "{bad} survived: {html}");
         }
+    }
+
+    #[test]
+    fn what_sanitising_leaves_is_valid_html() {
+        let html = render("[a](javascript:alert(1)) <a title=\"x>y\" href=\"javascript:x\">b</a> [c](https://example.org/) ![d](javascript:alert(1)) ![e](e.png)\n");
+        assert!(html.contains("<a>a</a>"), "no rel without href: {html}");
+        assert!(html.contains("<a title=\"x&gt;y\">b</a>"), "{html}");
+        assert!(html.contains("<a href=\"https://example.org/\" rel=\"noopener noreferrer\">c</a>"), "{html}");
+        assert!(!html.contains("alt=\"d\""), "an image with no address is dropped: {html}");
+        assert!(html.contains("<img src=\"e.png\" alt=\"e\">"), "{html}");
     }
 
     #[test]

@@ -8,6 +8,14 @@
 //! `/` or the home folder, or when it is a folder practicebank did not
 //! write (it has no marker file), so a slip of `--output` cannot delete
 //! anyone's work.
+//!
+//! The staging folder is named after the process writing it
+//! (`.public.staging-PID`, and `.public.old-PID` for the previous output
+//! during the swap). A build killed outright (`kill -9`, a power cut)
+//! leaves its folder; the next build removes any whose process is gone
+//! (where `/proc` tells: Linux). When the disk fills, the rest of the site
+//! is still counted, not written, so the build fails with one error that
+//! says how much space the whole site needs.
 
 use crate::diagnostic::Diagnostic;
 use crate::output::{Contents, OutputFile, Sink};
@@ -15,7 +23,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// The file practicebank leaves in every output folder it writes.
@@ -42,6 +50,10 @@ pub struct Staging {
     files: AtomicUsize,
     pages: AtomicUsize,
     bytes: AtomicU64,
+    /// Bytes of every file put, written or not: what the site needs.
+    needed: AtomicU64,
+    /// The disk filled: later files are counted, not written.
+    full: AtomicBool,
     finished: bool,
 }
 
@@ -55,8 +67,11 @@ impl Staging {
             out_dir.parent().ok_or_else(|| error(&out_dir, "the output folder has no parent folder".into()))?;
         let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         fs::create_dir_all(parent).map_err(|e| error(parent, format!("cannot create the folder: {e}")))?;
-        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        // Before anything is written: a killed build's folder may be what
+        // filled the disk.
+        remove_stale(parent, &name, STAGING);
+        let staging = parent.join(format!(".{name}.{STAGING}-{}", std::process::id()));
+        let old = parent.join(format!(".{name}.{OLD}-{}", std::process::id()));
         let fresh = || -> io::Result<()> {
             if staging.exists() {
                 fs::remove_dir_all(&staging)?;
@@ -72,6 +87,8 @@ impl Staging {
             files: AtomicUsize::new(0),
             pages: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            needed: AtomicU64::new(0),
+            full: AtomicBool::new(false),
             finished: false,
         })
     }
@@ -80,6 +97,11 @@ impl Staging {
     pub fn finish(mut self) -> Result<WriteReport, Diagnostic> {
         self.finished = true;
         let (out_dir, staging, old) = (&self.out_dir, &self.staging, &self.old);
+        if self.full.load(Ordering::Relaxed) {
+            // Removed before saying so: the space it took is given back.
+            let _ = fs::remove_dir_all(staging);
+            return Err(self.disk_full());
+        }
         let marked = fs::write(
             staging.join(MARKER),
             "This folder is written by practicebank build and replaced whole on every build.\n",
@@ -107,11 +129,52 @@ impl Staging {
             // The new site is in place; an old copy left behind is only clutter.
             let _ = fs::remove_dir_all(old);
         }
+        // A killed build's previous output, kept only until a new one is
+        // in place (it may have been the only copy).
+        if let Some(parent) = out_dir.parent() {
+            let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            remove_stale(parent, &name, OLD);
+        }
         Ok(WriteReport {
             files: self.files.load(Ordering::Relaxed),
             pages: self.pages.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
         })
+    }
+
+    /// The one error for a full disk: what the whole site needs, and how
+    /// much of it was written before the disk filled.
+    fn disk_full(&self) -> Diagnostic {
+        let needed = self.needed.load(Ordering::Relaxed);
+        let written = self.bytes.load(Ordering::Relaxed);
+        error(
+            &self.out_dir,
+            format!(
+                "the disk is full: this site needs {} ({needed} bytes) of free space to build, \
+                 and the disk filled after {}; the previous output is unchanged",
+                size_text(needed),
+                size_text(written),
+            ),
+        )
+        .with_help("free that much space on the disk that holds the output folder, or choose another --output, and build again")
+    }
+
+    /// Notes a file put: written (`Ok`), not written because the disk is
+    /// full (noted once; later files are only counted), or an error about
+    /// that file.
+    fn record(&self, file: &OutputFile, size: u64, written: io::Result<()>) -> Result<(), Diagnostic> {
+        self.needed.fetch_add(size, Ordering::Relaxed);
+        match written {
+            Ok(()) => Ok(()),
+            Err(e) if is_disk_full(&e) => {
+                self.full.store(true, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(e) => Err(error(
+                &self.out_dir,
+                format!("cannot write `{}` ({e}); the previous output is unchanged", file.path),
+            )),
+        }
     }
 
     fn put_file(&self, file: &OutputFile) -> io::Result<()> {
@@ -140,9 +203,58 @@ impl Staging {
 
 impl Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        self.put_file(&file).map_err(|e| {
-            error(&self.out_dir, format!("cannot write `{}` ({e}); the previous output is unchanged", file.path))
-        })
+        let size = match &file.contents {
+            Contents::Bytes(bytes) => bytes.len() as u64,
+            // Unreadable, it fails below with its own error when written.
+            Contents::Copy(from) => fs::metadata(from).map_or(0, |m| m.len()),
+        };
+        let written = if self.full.load(Ordering::Relaxed) { Ok(()) } else { self.put_file(&file) };
+        self.record(&file, size, written)
+    }
+}
+
+/// What the staging folder and the previous output are called while a
+/// build runs: `.public.staging-PID` and `.public.old-PID`.
+const STAGING: &str = "staging";
+const OLD: &str = "old";
+
+/// Removes the folders `.{name}.{kind}-PID` in `parent` whose process is
+/// gone: left by a build that was killed. Another build of the same output
+/// that is still running keeps its own.
+fn remove_stale(parent: &Path, name: &str, kind: &str) {
+    let prefix = format!(".{name}.{kind}-");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let is_pid = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+        if is_pid && pid != std::process::id().to_string() && !process_may_run(pid) {
+            // Litter that cannot be removed stays litter: not a reason to
+            // fail the build.
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be running: `false` only when `/proc`
+/// shows it is not. Without `/proc` (not Linux) nobody can tell, so every
+/// folder is kept.
+fn process_may_run(pid: &str) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid).exists()
+}
+
+/// Whether writing failed because the disk (or the user's quota) is full.
+fn is_disk_full(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
+}
+
+/// `13.5 KB`, `12.3 MB`: the units `df -H` shows free space in.
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1_000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
     }
 }
 
@@ -257,6 +369,74 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_full_disk_is_one_error_with_the_space_the_site_needs() {
+        let dir = site();
+        let out = dir.path().join("public");
+        write(&[OutputFile::bytes("index.html", "good")], &out, dir.path()).unwrap();
+        let staging = Staging::open(&out, dir.path()).unwrap();
+        let full = || Err(io::Error::from(io::ErrorKind::StorageFull));
+        let pages: Vec<OutputFile> =
+            (0..13).map(|n| OutputFile::bytes(format!("case-studies/{n}/index.html"), vec![b'x'; 1000])).collect();
+        staging.put(pages[0].clone()).unwrap();
+        // Written from many threads, as the render stage does; the disk
+        // fills at the second file and every later one would fail too.
+        std::thread::scope(|scope| {
+            for page in &pages[1..] {
+                scope.spawn(|| {
+                    let written = if staging.full.load(Ordering::Relaxed) { Ok(()) } else { full() };
+                    assert!(staging.record(page, 1000, written).is_ok(), "a full disk is reported once, at the end");
+                });
+            }
+        });
+        staging.put(OutputFile::bytes("sitemap.xml", vec![b'x'; 500])).unwrap();
+        let e = staging.finish().unwrap_err();
+        assert_eq!(e.file, out.display().to_string());
+        assert!(
+            e.message.starts_with("the disk is full: this site needs 13.5 KB (13500 bytes) of free space"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("the previous output is unchanged"), "{}", e.message);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "the staging folder is gone: {leftovers:?}");
+        // Other errors still name their file.
+        let staging = Staging::open(&out, dir.path()).unwrap();
+        let denied = staging.record(&pages[0], 1000, Err(io::Error::from(io::ErrorKind::PermissionDenied)));
+        assert!(denied.unwrap_err().message.contains("cannot write `case-studies/0/index.html`"));
+    }
+
+    #[test]
+    fn stale_folders_are_those_of_processes_that_are_gone() {
+        if !Path::new("/proc/self").exists() {
+            eprintln!("skipped: without /proc no process can be known to be gone");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let own = format!(".public.staging-{}", std::process::id());
+        // PID 1 always runs; no process has an id this large.
+        let names = [
+            own.as_str(),
+            ".public.staging-1",
+            ".public.staging-999999999",
+            ".public.old-999999999",
+            ".public.staging-x1",
+            ".blog.staging-999999999",
+        ];
+        for name in names {
+            fs::create_dir_all(dir.path().join(name).join("sub")).unwrap();
+        }
+        remove_stale(dir.path(), "public", STAGING);
+        let mut left: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        let mut expected: Vec<String> =
+            names.iter().filter(|n| **n != ".public.staging-999999999").map(|n| n.to_string()).collect();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Open data for analysts: every published case study's metadata as JSON,
-//! and one CSV row per survey figure.
+//! and one CSV row per survey figure (UTF-8 with a byte order mark, for
+//! Excel; cells a spreadsheet would run as formulas made inert). Text is
+//! as authored.
 
 use super::pages::{resource_rest, source_folder};
 use super::Published;
@@ -95,7 +97,10 @@ pub fn open_data(published: &Published<'_>) -> Vec<OutputFile> {
         crate::escape::json_inert(&serde_json::to_string_pretty(&json).expect("plain data always serialises"));
     json_text.push('\n');
 
-    let mut csv = String::from("slug,title,authority,survey,year,label,value,comparison,comparison_label\n");
+    // A byte order mark first: Excel on Windows, where council staff open
+    // this file, reads UTF-8 without one as the local code page, and every
+    // accent or curly quote turns to mojibake. Other readers skip it.
+    let mut csv = String::from("\u{feff}slug,title,authority,survey,year,label,value,comparison,comparison_label\n");
     for c in published.by_slug.values() {
         for f in &c.figures {
             let row = [

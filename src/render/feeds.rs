@@ -39,8 +39,13 @@ fn feed<'a>(
     let config = &published.site.config;
     let base = &config.base_url;
     let items: Vec<&CaseStudy> = items.take(FEED_SIZE).collect();
-    // The newest entry's date, not the clock, keeps builds reproducible.
-    let updated = items.first().map_or_else(|| "1970-01-01".to_string(), |c| c.date.to_string());
+    // The newest entry's date, not the clock, keeps builds reproducible. A
+    // feed with no entries yet (a theme nobody has written about) is as new
+    // as the site; only a site with no case studies at all has no date.
+    let updated = items
+        .first()
+        .or(published.newest_first.first())
+        .map_or_else(|| "1970-01-01".to_string(), |c| c.date.to_string());
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"en-GB\">\n",
     );
@@ -96,9 +101,42 @@ pub fn sitemap(published: &Published<'_>, paths: &[String]) -> OutputFile {
     OutputFile::bytes("sitemap.xml", xml)
 }
 
+/// What to tell whoever builds a site whose `base_url` has a path
+/// (`https://example.org/bank/`): crawlers read only the `robots.txt` at
+/// the root of a host, so the one written into the site is never read, and
+/// the line that leads them to the sitemap belongs in the root one.
+pub fn robots_note(base_url: &str) -> Option<String> {
+    let after_scheme = base_url.find("://").map_or(0, |i| i + 3);
+    let path_start = base_url[after_scheme..].find('/').map_or(base_url.len(), |i| after_scheme + i);
+    let (origin, path) = base_url.split_at(path_start);
+    (path.len() > 1).then(|| {
+        format!(
+            "note: crawlers read only {origin}/robots.txt, never the one in this site at {base_url}robots.txt; \
+             to lead them to this site's pages, add this line to the root one:\n  Sitemap: {base_url}sitemap.xml"
+        )
+    })
+}
+
+/// `robots.txt`: everything may be crawled, and where the sitemap is. Read
+/// by crawlers only when `base_url` is the root of its host (see
+/// [`robots_note`]).
 pub fn robots(published: &Published<'_>) -> OutputFile {
     OutputFile::bytes(
         "robots.txt",
         format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", published.site.config.base_url),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::robots_note;
+
+    #[test]
+    fn a_note_only_when_the_base_url_has_a_path() {
+        assert_eq!(robots_note("https://example.org/"), None);
+        assert_eq!(robots_note("http://127.0.0.1:1111/"), None);
+        let note = robots_note("https://example.org/bank/").unwrap();
+        assert!(note.starts_with("note: crawlers read only https://example.org/robots.txt,"), "{note}");
+        assert!(note.ends_with("\n  Sitemap: https://example.org/bank/sitemap.xml"), "{note}");
+    }
 }

@@ -15,6 +15,7 @@ mod pages;
 pub mod theme;
 pub mod views;
 
+pub use feeds::robots_note;
 pub use theme::Templates;
 
 use crate::diagnostic::{self, Diagnostic};

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const LATEST: usize = 10;
 
 /// Static files whose names carry a content hash, by their plain name.
-const HASHED: [&str; 3] = ["style.css", "print.css", "site.js"];
+const HASHED: [&str; 4] = ["style.css", "print.css", "site.js", "favicon.svg"];
 
 struct Renderer<'a> {
     published: &'a Published<'a>,
@@ -99,6 +99,7 @@ impl<'a> Renderer<'a> {
             print_css: asset("print.css"),
             js: asset("site.js"),
             search_js: asset("search.js"),
+            icon: asset("favicon.svg"),
         };
         let config = &published.site.config;
         let mut themes: Vec<ThemeView> = config

@@ -36,6 +36,7 @@ const BUILTIN_STATIC: &[(&str, &[u8])] = &[
     ("search-results.js", include_bytes!("../../themes/default/static/search-results.js")),
     ("search-state.js", include_bytes!("../../themes/default/static/search-state.js")),
     ("search-words.js", include_bytes!("../../themes/default/static/search-words.js")),
+    ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
 ];
 
 /// Loaded templates and static files, ready to render with.

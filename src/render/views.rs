@@ -35,6 +35,10 @@ pub struct AssetUrls {
     pub js: String,
     /// The search page's ES module.
     pub search_js: String,
+    /// The theme's `favicon.svg`, linked from every page so browsers do
+    /// not ask for `/favicon.ico` at the root of the host (outside the
+    /// site when `base_url` has a path). Empty if the theme has none.
+    pub icon: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,10 +115,12 @@ pub struct CaseStudyView {
     pub date: String,
     pub date_text: String,
     pub summary: String,
+    /// The Markdown fields as HTML; each is empty when it shows nothing
+    /// (only HTML comments or blank space), so its heading is left out.
     pub why_html: String,
     pub what_html: String,
     pub impact_html: String,
-    /// Empty when the case study has no body.
+    /// Empty when the case study has no body, or one that shows nothing.
     pub body_html: String,
     pub figures: Vec<FigureView>,
     pub quotes: Vec<QuoteView>,

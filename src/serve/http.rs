@@ -26,6 +26,13 @@
 //!   stops.
 //! - Until a build has succeeded, every page is a placeholder (status 503)
 //!   that shows the build's problems and reloads once it succeeds.
+//! - On any other address (`--bind 0.0.0.0`), pages are built with the
+//!   loopback address as `base_url`, which another device would follow back
+//!   to itself; so in every text response (pages, feeds, the sitemap,
+//!   `robots.txt`, open data) that address is replaced, on the way out, by
+//!   the one the request was sent to: `http://` and its `Host`, when that
+//!   is a plain host name or IP address with a port. The built files keep
+//!   the loopback address.
 
 use super::status::{event_name, Status};
 use axum::body::Body;
@@ -67,6 +74,8 @@ pub struct Server {
     /// Listening on a loopback address: requests for other host names are
     /// refused.
     pub loopback: bool,
+    /// The `base_url` the pages are built with (`http://127.0.0.1:1111/`).
+    pub base_url: String,
 }
 
 /// Every request goes to [`respond`].
@@ -93,8 +102,60 @@ async fn respond(State(server): State<Arc<Server>>, method: Method, uri: Uri, he
     match uri.path() {
         EVENTS => events(&server),
         SCRIPT => with_type(StatusCode::OK, "text/javascript; charset=utf-8", SCRIPT_TEXT.as_bytes().to_vec()),
-        path => file(&server, path, uri.query()).await,
+        path => {
+            let response = file(&server, path, uri.query()).await;
+            match request_base(&server, &headers) {
+                Some(base) => rebased(response, &server.base_url, &base).await,
+                None => response,
+            }
+        }
     }
+}
+
+/// The address to put in a response in place of the built `base_url`:
+/// `http://HOST/` from the request's `Host`, when the server is on the
+/// network and the host differs and is a plain name or address (nothing
+/// that could be markup, a path or a user name), or `None`.
+fn request_base(server: &Server, headers: &HeaderMap) -> Option<String> {
+    if server.loopback {
+        return None;
+    }
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let plain = !host.is_empty()
+        && host.len() <= 255
+        && host.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b':' | b'[' | b']'));
+    let base = format!("http://{host}/");
+    (plain && base != server.base_url).then_some(base)
+}
+
+/// `response` with `from` replaced by `to` in its body, if it is text.
+async fn rebased(response: Response, from: &str, to: &str) -> Response {
+    let kind = response.headers().get(header::CONTENT_TYPE).and_then(|k| k.to_str().ok()).unwrap_or("");
+    let text = kind.starts_with("text/") || kind.contains("xml") || kind.starts_with("application/json");
+    if !text {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Every body here is a file already read whole into memory.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, "cannot read the response\n");
+    };
+    let replaced = replace_all(&bytes, from.as_bytes(), to.as_bytes());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(replaced))
+}
+
+/// `bytes` with every `from` replaced by `to`.
+fn replace_all(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// Whether a `Host` header names this computer: `localhost`, a name under
@@ -367,6 +428,37 @@ mod tests {
         assert!(String::from_utf8(inject(b"<p>no body", "v", None)).unwrap().ends_with("</script>\n"));
         let tagged = String::from_utf8(inject(b"<body></body>", "v", Some("a\"b/index.html"))).unwrap();
         assert!(tagged.contains("data-version=\"v\" data-file=\"a&quot;b/index.html\""), "{tagged}");
+    }
+
+    fn server(loopback: bool) -> Server {
+        let (_, status) = watch::channel(Arc::new(Status::starting("s")));
+        let (_, stop) = watch::channel(false);
+        Server { root: PathBuf::new(), status, stop, loopback, base_url: "http://127.0.0.1:1111/".into() }
+    }
+
+    #[test]
+    fn on_the_network_pages_use_the_address_asked_for() {
+        let base = |loopback: bool, host: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+            request_base(&server(loopback), &headers)
+        };
+        assert_eq!(base(false, "192.168.1.20:1111").as_deref(), Some("http://192.168.1.20:1111/"));
+        assert_eq!(base(false, "laptop.local:1111").as_deref(), Some("http://laptop.local:1111/"));
+        assert_eq!(base(false, "[fe80::1]:1111").as_deref(), Some("http://[fe80::1]:1111/"));
+        assert_eq!(base(false, "127.0.0.1:1111"), None, "already the built address");
+        assert_eq!(base(true, "localhost:1111"), None, "on loopback pages keep the built address");
+        for odd in ["a\"><script>:1", "evil.example/x", "user@host", "a b", ""] {
+            if let Ok(value) = HeaderValue::from_str(odd) {
+                let mut headers = HeaderMap::new();
+                headers.insert(header::HOST, value);
+                assert_eq!(request_base(&server(false), &headers), None, "{odd}");
+            }
+        }
+        assert_eq!(
+            replace_all(b"a http://x/ b http://x/c", b"http://x/", b"http://y:1/"),
+            b"a http://y:1/ b http://y:1/c"
+        );
     }
 
     #[test]

@@ -194,8 +194,9 @@ async fn serve(
     status: tokio::sync::watch::Receiver<Arc<Status>>,
 ) -> std::io::Result<&'static str> {
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let loopback = listener.local_addr()?.ip().is_loopback();
-    let server = Arc::new(http::Server { root, status, stop: stopping.clone(), loopback });
+    let local = listener.local_addr()?;
+    let loopback = local.ip().is_loopback();
+    let server = Arc::new(http::Server { root, status, stop: stopping.clone(), loopback, base_url: base_url(local) });
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
         // A response's last piece goes out without waiting for the
@@ -368,7 +369,8 @@ fn banner(url: &str, served: &Path, method: &watch::Method, ip: IpAddr, drafts: 
         let drafts = if drafts { ", drafts included" } else { "" };
         print_err(&format!(
             "warning: listening on {ip}, not only on this computer: \
-             anyone who can reach it on the network can read the site{drafts}"
+             anyone who can reach it on the network can read the site{drafts}; \
+             its pages link to the address each visitor asked for"
         ));
     }
 }
@@ -381,8 +383,9 @@ fn resolve(bind: &str, port: u16) -> Result<SocketAddr, String> {
     addresses.next().ok_or_else(|| format!("practicebank serve: the address `{bind}` has no IP address"))
 }
 
-/// `http://ADDR:PORT/`: the address pages are served at. A server on every
-/// interface is reached here through the loopback address.
+/// `http://ADDR:PORT/`: the address pages are built with. A server on every
+/// interface is reached here through the loopback address; a request from
+/// elsewhere gets its own address in their place (see [`http`]).
 fn base_url(local: SocketAddr) -> String {
     let ip = match local.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),

@@ -5,7 +5,8 @@
 // - no console errors, uncaught exceptions, failed requests or error
 //   responses, and nothing is fetched from anywhere but the site;
 // - at 320 px nothing scrolls sideways;
-// - every same-site link on those pages leads somewhere;
+// - every same-site link on those pages leads somewhere, and every page
+//   links an icon that loads;
 // - the skip link is the first thing Tab reaches, shows, and moves focus
 //   to the main content.
 //
@@ -77,11 +78,27 @@ describe('example site', () => {
               .map((a) => decodeURIComponent(a.getAttribute('href').slice(1)))
               .filter((id) => id && !document.getElementById(id)),
             hrefs: [...document.querySelectorAll('a[href]:not([href^="#"])')].map((a) => a.href),
+            icon: document.querySelector('link[rel~="icon"]')?.href ?? null,
           }));
           if (facts.h1s !== 1) failures.push(`${facts.h1s} h1 elements, expected 1`);
           if (!facts.jsRan) failures.push('site.js did not run (no js-enabled class on body)');
           if (!facts.styled) failures.push('the stylesheet did not load');
           for (const id of facts.missingTargets) failures.push(`link to #${id}, but no element has that id`);
+          // Headless Chromium fetches no icon, so "no failed requests" cannot
+          // see a missing one; a real browser without the link asks the
+          // host's root for /favicon.ico, outside a site under a path.
+          if (!facts.icon) {
+            failures.push('no <link rel="icon">');
+          } else {
+            const icon = facts.icon.startsWith(baseUrl)
+              ? `${server.origin}${new URL(baseUrl).pathname}${facts.icon.slice(baseUrl.length)}`
+              : facts.icon;
+            const answer = await fetch(icon);
+            const type = answer.headers.get('content-type') ?? '';
+            if (answer.status !== 200 || !type.startsWith('image/svg+xml')) {
+              failures.push(`the icon ${facts.icon} answered ${answer.status} ${type}`);
+            }
+          }
 
           for (const href of facts.hrefs) {
             const url = new URL(href);

@@ -823,3 +823,39 @@ fn a_taken_port_or_a_missing_site_stops_at_once() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("site.yaml"));
 }
+
+#[test]
+fn on_the_network_pages_link_to_the_address_the_request_came_to() {
+    // Another device reaches this computer by an address of its own; a
+    // link to 127.0.0.1 would lead that device back to itself.
+    let site = site();
+    let serve = Serve::start(site.path(), &["--bind", "0.0.0.0"]);
+    let port = serve.addr.rsplit(':').next().unwrap().to_string();
+    let lan = format!("192.0.2.7:{port}");
+    let get = |target: &str| {
+        request(&serve.addr, &format!("GET {target} HTTP/1.1\r\nHost: {lan}\r\nConnection: close\r\n\r\n"))
+    };
+    let page = get("/case-studies/alpha-housing/").text();
+    let canonical = format!("<link rel=\"canonical\" href=\"http://{lan}/case-studies/alpha-housing/\">");
+    assert!(page.contains(&canonical), "{page}");
+    for (target, status) in [
+        ("/case-studies/alpha-housing/", 200),
+        ("/atom.xml", 200),
+        ("/themes/housing/atom.xml", 200),
+        ("/sitemap.xml", 200),
+        ("/robots.txt", 200),
+        ("/data/case-studies.json", 200),
+        ("/no/such/page/", 404),
+    ] {
+        let reply = get(target);
+        let text = reply.text();
+        assert_eq!(reply.status, status, "{target}: {text}");
+        assert!(text.contains(&format!("http://{lan}/")), "{target} does not use the address asked for: {text}");
+        assert!(!text.contains("127.0.0.1"), "{target} points back at 127.0.0.1: {text}");
+    }
+    // This computer still gets the address it asked for, and the folder
+    // keeps what `build` writes.
+    assert!(serve.get("/case-studies/alpha-housing/").text().contains(&format!("href=\"{}case-studies/", serve.url)));
+    let built = fs::read_to_string(serve.folder.join("atom.xml")).unwrap();
+    assert!(built.contains(&serve.url) && !built.contains(&lan), "{}", serve.printed());
+}
