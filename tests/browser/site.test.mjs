@@ -91,7 +91,7 @@ describe('example site', () => {
             failures.push('no <link rel="icon">');
           } else {
             const icon = facts.icon.startsWith(baseUrl)
-              ? `${server.origin}${new URL(baseUrl).pathname}${facts.icon.slice(baseUrl.length)}`
+              ? `${site.server.origin}${new URL(baseUrl).pathname}${facts.icon.slice(baseUrl.length)}`
               : facts.icon;
             const answer = await fetch(icon);
             const type = answer.headers.get('content-type') ?? '';
