@@ -69,6 +69,19 @@ pub struct ServeArgs {
     pub poll: bool,
 }
 
+impl From<ServeArgs> for crate::serve::ServeOptions {
+    fn from(args: ServeArgs) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            root: args.site.root,
+            bind: args.bind,
+            port: args.port,
+            drafts: args.drafts,
+            poll: args.poll,
+            open: args.open,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     #[command(flatten)]

@@ -8,7 +8,8 @@
 //! it and swaps it in whole; a reader trusts the folder only when its
 //! fingerprint matches the site as it is now.
 
-use super::index::{DocInfo, SearchIndex};
+use super::document::DocInfo;
+use super::index::SearchIndex;
 use super::lexicon::Lexicon;
 use super::schema::{self, ANALYZER};
 use crate::hash::content_hash;

@@ -148,8 +148,8 @@
 //! doc files no longer carry `authority_slug`, `survey` and `year`, which
 //! only the facets need.
 
-use super::index::DocInfo;
-use super::inverted::Inverted;
+use super::document::DocInfo;
+use super::inverted::{idf, Inverted};
 use super::lexicon::Lexicon;
 use super::schema::SEARCHED;
 use crate::hash::{content_hash, content_hash_of_parts};
@@ -329,13 +329,6 @@ fn without_comments(source: &str) -> String {
 /// A term's postings in one field: the field's position, doc ids, term
 /// frequencies and fieldnorm ids.
 type FieldPostings<'a> = (usize, &'a [u32], &'a [u32], Vec<u8>);
-
-/// tantivy's idf, computed the same way in the same process (so with the
-/// same `ln`), which matters to the last bit.
-pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
-    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
-    (1.0 + x).ln()
-}
 
 /// The size past which a term shard is closed, for entries of `total`
 /// bytes in all. Every query downloads the manifest, which lists a key per

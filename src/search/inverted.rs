@@ -12,8 +12,7 @@
 //! for the whole site (not at every occurrence), then case studies are
 //! analysed in chunks in parallel and the chunks merged in doc order.
 
-use super::index::{doc_info, plain_fields, DocInfo};
-use super::related::MIN_TERM_FREQUENCY;
+use super::document::{doc_info, plain_fields, DocInfo};
 use super::schema::{self, FIELDS, SEARCHED};
 use crate::model::{CaseStudy, SiteConfig};
 use rayon::prelude::*;
@@ -25,6 +24,17 @@ use tantivy::tokenizer::{SimpleTokenizer, TextAnalyzer, TokenStream, Tokenizer};
 const CHUNK: usize = 256;
 /// Case studies analysed together: their plain text is in memory at once.
 const BATCH: usize = 1024;
+
+/// A term must occur this often in a case study's why, what and impact to
+/// describe it (for related case studies and associations).
+pub const MIN_TERM_FREQUENCY: u32 = 2;
+
+/// tantivy's idf, computed the same way in the same process (so with the
+/// same `ln`), which matters to the last bit.
+pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
+    let x = ((doc_count - doc_freq) as f32 + 0.5) / (doc_freq as f32 + 0.5);
+    (1.0 + x).ln()
+}
 
 /// The index of why, what and impact in [`SEARCHED`]: the fields that
 /// describe a case study for related ones.

@@ -9,7 +9,7 @@
 //! Learned from the site's own text, deterministically. Each case study is
 //! described by its [`DESCRIBING_TERMS`] best terms of why, what and
 //! impact: terms occurring at least twice there
-//! ([`super::related::MIN_TERM_FREQUENCY`]), held by at least two case
+//! ([`super::inverted::MIN_TERM_FREQUENCY`]), held by at least two case
 //! studies and at most a quarter of them (at least two), weighed by
 //! frequency times `ln(N / held)` (ties: term order). Two terms are
 //! associated when they describe the same case study at least

@@ -11,6 +11,7 @@
 //! leave this module.
 
 pub mod cache;
+pub mod document;
 pub mod evaluate;
 pub mod export;
 pub mod filters;
@@ -24,7 +25,8 @@ pub mod related;
 mod schema;
 pub mod snippet;
 
-pub use index::{index, DocInfo, SearchIndex};
+pub use document::DocInfo;
+pub use index::{index, SearchIndex};
 /// The analyzer of every searched field, for the tests and tools that pin
 /// what it does (golden stems and tokens).
 pub use schema::analyzer;

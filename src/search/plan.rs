@@ -3,8 +3,10 @@
 //! (`practicebank-search.js`, `planQuery`) makes the same plan from the same
 //! data; the parity tests hold the two equal.
 //!
-//! The query is sanitised and split into words as before (see
-//! [`super::query::words`]), each analysed into its term. Then:
+//! The query is sanitised (anything but letters, digits and spaces becomes
+//! a space, then lowercased per character, as tantivy's `LowerCaser` does)
+//! and split into words, duplicates dropped (tantivy 0.26+ does the same),
+//! at most [`MAX_WORDS`]; each is analysed into its term. Then:
 //!
 //! 1. **Units.** Left to right, the longest run of one to
 //!    [`MAX_TERM_WORDS`] terms that is a phrase of the glossary becomes one
@@ -109,6 +111,34 @@ impl Switches {
         } = false;
         Some(out)
     }
+}
+
+/// How many words of a query are searched.
+pub const MAX_WORDS: usize = 32;
+
+/// Letters, digits and whitespace survive; everything else becomes a
+/// space. Then each character is lowercased on its own, as tantivy's
+/// `LowerCaser` does (so no final-sigma rule).
+pub fn sanitize(query: &str) -> String {
+    query
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c.is_whitespace() { c } else { ' ' })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The query's words, first occurrence of each kept, at most [`MAX_WORDS`].
+pub fn words(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in sanitize(query).split_whitespace() {
+        if out.len() == MAX_WORDS {
+            break;
+        }
+        if !out.iter().any(|w| w == word) {
+            out.push(word.to_string());
+        }
+    }
+    out
 }
 
 /// What a plan needs of the site's index.
@@ -228,10 +258,8 @@ impl Plan {
 
 /// Plans `query` with the mechanisms `switches` leaves on.
 pub fn plan(query: &str, lookup: &dyn Lookup, switches: Switches) -> Plan {
-    let words: Vec<(String, String)> = super::query::words(query)
-        .into_iter()
-        .filter_map(|word| lookup.analyse(&word).map(|term| (word, term)))
-        .collect();
+    let words: Vec<(String, String)> =
+        self::words(query).into_iter().filter_map(|word| lookup.analyse(&word).map(|term| (word, term))).collect();
     let glossary = lookup.glossary();
     let mut units = Vec::new();
     let mut i = 0;
@@ -387,6 +415,13 @@ mod tests {
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()
+    }
+
+    #[test]
+    fn sanitises_like_the_contract() {
+        assert_eq!(sanitize("Care-Leavers AND don't C++ ΟΔΟΣ"), "care leavers and don t c   οδοσ");
+        assert_eq!(words("rust Rust rust running"), ["rust", "running"]);
+        assert_eq!(words(&"w ".repeat(40)).len(), 1);
     }
 
     #[test]

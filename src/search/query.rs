@@ -37,16 +37,13 @@
 //! that matches what was typed. Filters narrow the set and add nothing.
 
 use super::index::SearchIndex;
-use super::plan::{self, Kind, Lookup, Plan, Switches};
+use super::plan::{self, Kind, Lookup, Plan, Switches, MAX_WORDS};
 use super::schema::{FIELDS, SEARCHED};
 use std::collections::{BTreeMap, BTreeSet};
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Searcher, Term, TERMINATED};
-
-/// How many words of a query are searched.
-pub const MAX_WORDS: usize = 32;
 
 /// Filters on the result set. Empty means no filter. Values are slugs
 /// (see [`super::filters`] for names).
@@ -76,31 +73,6 @@ impl Hit {
             .then(other.associated.total_cmp(&self.associated))
             .then(self.doc.cmp(&other.doc))
     }
-}
-
-/// Letters, digits and whitespace survive; everything else becomes a
-/// space. Then each character is lowercased on its own, as tantivy's
-/// `LowerCaser` does (so no final-sigma rule).
-pub fn sanitize(query: &str) -> String {
-    query
-        .chars()
-        .map(|c| if c.is_alphanumeric() || c.is_whitespace() { c } else { ' ' })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// The query's words, first occurrence of each kept, at most [`MAX_WORDS`].
-pub fn words(query: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for word in sanitize(query).split_whitespace() {
-        if out.len() == MAX_WORDS {
-            break;
-        }
-        if !out.iter().any(|w| w == word) {
-            out.push(word.to_string());
-        }
-    }
-    out
 }
 
 /// One clause: a term in a field, with its boost.
@@ -493,13 +465,6 @@ pub fn tantivy_top_docs(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sanitises_like_the_contract() {
-        assert_eq!(sanitize("Care-Leavers AND don't C++ ΟΔΟΣ"), "care leavers and don t c   οδοσ");
-        assert_eq!(words("rust Rust rust running"), ["rust", "running"]);
-        assert_eq!(words(&"w ".repeat(40)).len(), 1);
-    }
 
     #[test]
     fn more_of_the_query_matched_ranks_higher() {

@@ -17,8 +17,7 @@
 //! scores are plain f32 sums in a fixed order. Each case study's work is
 //! bounded, so the stage grows linearly with the bank.
 
-use super::export::idf;
-use super::inverted::{Inverted, DESCRIBING};
+use super::inverted::{idf, Inverted, DESCRIBING, MIN_TERM_FREQUENCY};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
@@ -26,8 +25,6 @@ use std::collections::BTreeMap;
 pub const RELATED: usize = 4;
 /// How many of a case study's terms describe it.
 const MAX_TERMS: usize = 12;
-/// A term must occur this often in the case study to describe it.
-pub const MIN_TERM_FREQUENCY: u32 = 2;
 /// A describing term is in at most one in this many case studies, and in
 /// at most [`MAX_HOLDERS`]: each is scored over every case study holding
 /// it, so without a bound the stage would grow with the square of the bank.

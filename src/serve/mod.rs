@@ -80,19 +80,6 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-impl From<crate::cli::ServeArgs> for ServeOptions {
-    fn from(args: crate::cli::ServeArgs) -> ServeOptions {
-        ServeOptions {
-            root: args.site.root,
-            bind: args.bind,
-            port: args.port,
-            drafts: args.drafts,
-            poll: args.poll,
-            open: args.open,
-        }
-    }
-}
-
 /// Serves the site until the process is told to stop.
 pub fn run(options: ServeOptions) -> ExitCode {
     match Session::start(&options) {
