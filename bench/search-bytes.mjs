@@ -24,7 +24,7 @@ const QUERIES = {
   'one word': 'housing',
   'three words': 'care leavers apprenticeships',
   'one typo': 'hosuing',
-  'one glossary expansion': 'lac',
+  'one glossary expansion': 'uasc',
 };
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css', '.wasm': 'application/wasm' };
 

@@ -50,9 +50,11 @@
 //!   file per length in characters: `<dir><length>.json` is `{"words":
 //!   "w1 w2 ..."}` in code point order; `lengths` lists the files there
 //!   are. A word of n characters needs the files of n - 2 to n + 2 at most.
-//! - `glossary`: the glossary groups that can find something in the site
-//!   (at least one phrase wholly in its vocabulary), each a list of
-//!   phrases as written; the client analyses them as it analyses text.
+//! - `glossary`: the glossary groups that can find something in the site,
+//!   each a list of `[phrase, searched]`: the phrase as written (the
+//!   client analyses it as it analyses text) and whether it is searched as
+//!   an alternative, or only recognised in a query (see
+//!   `src/search/lexicon.rs`).
 //!
 //! ## Term shards
 //!

@@ -36,29 +36,32 @@ pub struct Lexicon {
     pub words: Vec<String>,
     /// Term to its associated terms, best first.
     pub associations: BTreeMap<String, Vec<String>>,
-    /// The glossary groups (phrases as written) of which at least one
-    /// phrase is wholly in the site's vocabulary, in glossary order.
-    pub glossary: Vec<Vec<String>>,
+    /// The glossary groups that can find something in the site, in
+    /// glossary order: each phrase as written, and whether it is searched
+    /// (see [`Lexicon::new`]); every phrase is recognised in a query.
+    pub glossary: Vec<Vec<(String, bool)>>,
 }
 
 impl Lexicon {
+    /// A glossary phrase is searched when the site can find something with
+    /// it that its words alone would not: every word of it is in the
+    /// vocabulary, and at least one is held by at most half the case
+    /// studies ("children in care" is noise in a bank where nearly every
+    /// case study says "children", "in" and "care"). Groups with no
+    /// phrase searched are left out.
     pub fn new(inverted: &Inverted, glossary: &[super::glossary::Group]) -> Lexicon {
-        let mut analyzer = super::schema::analyzer();
-        let mut held = |phrase: &str| {
-            let mut stream = analyzer.token_stream(phrase);
-            let mut any = false;
-            while let Some(token) = stream.next() {
-                any = true;
-                if inverted.term_id(&token.text).is_none() {
-                    return false;
-                }
-            }
-            any
+        let half = inverted.docs.len() / 2;
+        let searched = |phrase: &str| {
+            let terms: Vec<Option<u32>> =
+                super::schema::analyse_all(phrase).iter().map(|t| inverted.term_id(t)).collect();
+            !terms.is_empty()
+                && terms.iter().all(Option::is_some)
+                && terms.iter().flatten().any(|t| held(inverted, *t) as usize <= half)
         };
         let glossary = glossary
             .iter()
-            .filter(|group| group.terms.iter().any(|phrase| held(phrase)))
-            .map(|group| group.terms.clone())
+            .map(|group| group.terms.iter().map(|p| (p.clone(), searched(p))).collect::<Vec<_>>())
+            .filter(|group| group.iter().any(|(_, searched)| *searched))
             .collect();
         Lexicon { words: inverted.words.clone(), associations: associations(inverted), glossary }
     }

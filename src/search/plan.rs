@@ -15,8 +15,8 @@
 //!    unless every unit is.
 //! 2. **Glossary.** A unit that is a glossary phrase gets, as alternatives,
 //!    the other phrases of every group holding it (groups in order, phrases
-//!    in order, each once), when every term of the phrase is in the site's
-//!    vocabulary. Weight [`GLOSSARY_WEIGHT`].
+//!    in order, each once) that the site searches (decided at build: see
+//!    [`super::lexicon::Lexicon::new`]). Weight [`GLOSSARY_WEIGHT`].
 //! 3. **Typos.** A single-word unit with no glossary alternative, of at
 //!    least [`MIN_TYPO_CHARS`] characters and not all digits, whose term no
 //!    case study holds (or just one, in a bank of at least
@@ -158,28 +158,45 @@ pub trait Lookup {
     fn analyse(&self, word: &str) -> Option<String>;
 }
 
-/// The glossary as term sequences: each group's phrases as written and
-/// analysed.
+/// One glossary phrase: as written, analysed, and whether it is searched
+/// as an alternative (see `lexicon`; every phrase is recognised).
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    pub shown: String,
+    pub terms: Vec<String>,
+    pub searched: bool,
+}
+
+/// The glossary as term sequences.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
-    pub groups: Vec<Vec<(String, Vec<String>)>>,
+    pub groups: Vec<Vec<Phrase>>,
 }
 
 impl Compiled {
-    /// Compiles `groups` (each a list of phrases as written) with `analyse`.
-    pub fn new(groups: &[Vec<String>], mut analyse: impl FnMut(&str) -> Vec<String>) -> Compiled {
+    /// Compiles `groups` (each a list of phrases as written, with whether
+    /// each is searched) with `analyse`.
+    pub fn new(groups: &[Vec<(String, bool)>], mut analyse: impl FnMut(&str) -> Vec<String>) -> Compiled {
         Compiled {
             groups: groups
                 .iter()
                 .map(|phrases| {
-                    phrases.iter().map(|p| (p.clone(), analyse(p))).filter(|(_, terms)| !terms.is_empty()).collect()
+                    phrases
+                        .iter()
+                        .map(|(shown, searched)| Phrase {
+                            shown: shown.clone(),
+                            terms: analyse(shown),
+                            searched: *searched,
+                        })
+                        .filter(|p| !p.terms.is_empty())
+                        .collect()
                 })
                 .collect(),
         }
     }
 
     fn holds(&self, terms: &[String]) -> bool {
-        self.groups.iter().any(|g| g.iter().any(|(_, t)| t == terms))
+        self.groups.iter().any(|g| g.iter().any(|p| p.terms == terms))
     }
 }
 
@@ -273,16 +290,16 @@ pub fn plan(query: &str, lookup: &dyn Lookup, switches: Switches) -> Plan {
         let terms: Vec<String> = words[i..i + k].iter().map(|(_, t)| t.clone()).collect();
         let mut alternatives = Vec::new();
         if longest.is_some() {
-            for group in glossary.groups.iter().filter(|g| g.iter().any(|(_, t)| *t == terms)) {
-                for (shown, phrase) in group {
-                    if *phrase != terms
-                        && !alternatives.iter().any(|a: &Alternative| a.terms == *phrase)
-                        && phrase.iter().all(|t| lookup.doc_freq(t) > 0)
+            for group in glossary.groups.iter().filter(|g| g.iter().any(|p| p.terms == terms)) {
+                for phrase in group {
+                    if phrase.searched
+                        && phrase.terms != terms
+                        && !alternatives.iter().any(|a: &Alternative| a.terms == phrase.terms)
                     {
                         alternatives.push(Alternative {
                             kind: Kind::Glossary,
-                            shown: shown.clone(),
-                            terms: phrase.clone(),
+                            shown: phrase.shown.clone(),
+                            terms: phrase.terms.clone(),
                             weight: GLOSSARY_WEIGHT,
                         });
                     }
@@ -451,9 +468,18 @@ mod tests {
                 words.entry(w.chars().count()).or_default().push(w.to_string());
             }
             words.values_mut().for_each(|w| w.sort());
-            let groups: Vec<Vec<String>> = groups.iter().map(|g| g.iter().map(|s| s.to_string()).collect()).collect();
+            let docs: BTreeMap<String, u32> = vocabulary.iter().map(|(w, n)| (stem(w), *n)).collect();
+            // Searched: every word held (the fake has no "half the bank").
+            let groups: Vec<Vec<(String, bool)>> = groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|s| (s.to_string(), s.split_whitespace().all(|w| docs.contains_key(&stem(w)))))
+                        .collect()
+                })
+                .collect();
             Fake {
-                docs: vocabulary.iter().map(|(w, n)| (stem(w), *n)).collect(),
+                docs,
                 words,
                 associates: BTreeMap::new(),
                 glossary: Compiled::new(&groups, |p| p.split_whitespace().map(stem).collect()),

@@ -137,20 +137,9 @@ impl<'a> IndexLookup<'a> {
         for word in &index.lexicon.words {
             by_length.entry(word.chars().count()).or_default().push(word.clone());
         }
-        let glossary = plan::Compiled::new(&index.lexicon.glossary, analyse_all);
+        let glossary = plan::Compiled::new(&index.lexicon.glossary, super::schema::analyse_all);
         Ok(IndexLookup { index, searcher: index.index.reader()?.searcher(), by_length, glossary })
     }
-}
-
-/// The terms of `text`, as the searched fields analyse it.
-pub fn analyse_all(text: &str) -> Vec<String> {
-    let mut analyzer = super::schema::analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while let Some(token) = stream.next() {
-        out.push(token.text.clone());
-    }
-    out
 }
 
 impl Lookup for IndexLookup<'_> {
@@ -178,7 +167,7 @@ impl Lookup for IndexLookup<'_> {
     fn analyse(&self, word: &str) -> Option<String> {
         // A sanitised word is one run of letters and digits: one token, or
         // none when it is too long to index (and then it is dropped).
-        match analyse_all(word).as_slice() {
+        match super::schema::analyse_all(word).as_slice() {
             [term] => Some(term.clone()),
             _ => None,
         }

@@ -72,6 +72,17 @@ pub fn analyzer() -> TextAnalyzer {
     filtered(SimpleTokenizer::default())
 }
 
+/// The terms of `text`, as the searched fields analyse it.
+pub fn analyse_all(text: &str) -> Vec<String> {
+    let mut analyzer = analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
 /// The filters of [`analyzer`] on their own, for one token at a time: the
 /// build's analysis tokenizes with tantivy's `SimpleTokenizer` and runs
 /// each distinct token through these once (see `inverted`).

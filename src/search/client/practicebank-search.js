@@ -387,20 +387,36 @@ function topK(limit) {
   };
 }
 
-/** Optimal string alignment distance of two arrays of characters:
- *  insertions, deletions, substitutions and swaps of neighbours cost 1. */
-function alignment(a, b) {
-  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+/** The code points of a word, as numbers. */
+function codePoints(word) {
+  return Array.from(word, (c) => c.codePointAt(0));
+}
+
+/** Optimal string alignment distance of two arrays of code points
+ *  (insertions, deletions, substitutions and swaps of neighbours cost 1),
+ *  or `most + 1` once it is certainly more than `most`. Three rows in one
+ *  typed array, reused: typo correction compares a word with thousands. */
+let rows = new Uint16Array(0);
+function alignment(a, b, most) {
+  if (Math.abs(a.length - b.length) > most) return most + 1;
+  const width = b.length + 1;
+  if (rows.length < 3 * width) rows = new Uint16Array(3 * width);
+  for (let j = 0; j < width; j++) rows[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    const current = (i % 3) * width;
+    const previous = ((i - 1) % 3) * width;
+    const before = ((i + 1) % 3) * width;
+    rows[current] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      let d = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2][j - 2] + 1);
-      row.push(d);
+      let d = Math.min(rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[before + j - 2] + 1);
+      rows[current + j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    rows.push(row);
+    if (rowMin > most) return most + 1;
   }
-  return rows[a.length][b.length];
+  return Math.min(rows[(a.length % 3) * width + b.length], most + 1);
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -426,10 +442,12 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
   const base = String(baseUrl || './').replace(/\/?$/, '/');
   const doFetch = fetchImpl || globalThis.fetch.bind(globalThis);
   const cache = new Map();
-  /** Scored postings by weight and term, and display data's tokens by doc
-   *  id. */
+  /** Scored postings by weight and term, decoded postings by term,
+   *  display data's tokens by doc id, and typo corrections by word. */
   const postings = new Map();
+  const decoded = new Map();
   const shown = new Map();
+  const corrections = new Map();
 
   function load(path) {
     if (!cache.has(path)) {
@@ -453,7 +471,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
       index.factors = index.fields.map((field) => lengthFactors(field.tokens, index.docs));
       index.keys = shardKeys(index.shards);
       index.glossaryTerms = index.glossary.map((group) =>
-        group.map((phrase) => ({ shown: phrase, terms: termsOf(phrase) })).filter((p) => p.terms.length > 0),
+        group.map(([shown, searched]) => ({ shown, searched, terms: termsOf(shown) })).filter((p) => p.terms.length > 0),
       );
     }
     return index;
@@ -495,7 +513,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     const key = `${weight} ${term}`;
     if (!postings.has(key)) {
       const found = await entry(index, term);
-      if (!postings.has(key)) postings.set(key, found ? scorePostings(index, decodeEntry(found), weight) : []);
+      if (found && !decoded.has(term)) decoded.set(term, decodeEntry(found));
+      if (!postings.has(key)) postings.set(key, found ? scorePostings(index, decoded.get(term), weight) : []);
     }
     return postings.get(key);
   }
@@ -513,9 +532,15 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     return data.list;
   }
 
-  /** The typo corrections of a word (src/search/plan.rs, `typos`). */
-  async function typos(index, word, term, count) {
-    const chars = Array.from(word);
+  /** The typo corrections of a word (src/search/plan.rs, `typos`), worked
+   *  out once per word: while typing, each keystroke asks again. */
+  function typos(index, word, term, count) {
+    if (!corrections.has(word)) corrections.set(word, correct(index, word, term, count));
+    return corrections.get(word);
+  }
+
+  async function correct(index, word, term, count) {
+    const chars = codePoints(word);
     const rare = count === 1 && index.docs >= RARE_BANK_DOCS;
     if (chars.length < MIN_TYPO_CHARS || /^[0-9]+$/.test(word) || (count > 0 && !rare)) return [];
     const most = chars.length >= LONG_WORD_CHARS ? 2 : 1;
@@ -523,9 +548,17 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     for (let n = Math.max(0, chars.length - most); n <= chars.length + most; n++) lengths.push(n);
     const lists = await Promise.all(lengths.map((n) => wordsOfLength(index, n)));
     let found = [];
+    const other = new Array(chars.length + most);
     for (const list of lists) {
       for (const candidate of list) {
-        const d = alignment(chars, Array.from(candidate));
+        // Code points without an array per word: most words are plain.
+        let n = 0;
+        for (let i = 0; i < candidate.length; i++, n++) {
+          const unit = candidate.charCodeAt(i);
+          other[n] = unit >= 0xd800 && unit <= 0xdbff ? candidate.codePointAt(i++) : unit;
+        }
+        other.length = n;
+        const d = alignment(chars, other, most);
         if (d >= 1 && d <= most) found.push({ d, candidate });
       }
     }
@@ -574,10 +607,9 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
       const alternatives = [];
       if (phrase) {
         for (const group of index.glossaryTerms.filter((g) => g.some((p) => same(p.terms, terms)))) {
-          for (const { shown, terms: other } of group) {
-            if (same(other, terms) || alternatives.some((a) => same(a.terms, other))) continue;
-            const counts = await Promise.all(other.map((t) => held(index, t)));
-            if (counts.every((n) => n > 0)) alternatives.push({ kind: 'glossary', shown, terms: other, weight: GLOSSARY_WEIGHT });
+          for (const { shown, searched, terms: other } of group) {
+            if (!searched || same(other, terms) || alternatives.some((a) => same(a.terms, other))) continue;
+            alternatives.push({ kind: 'glossary', shown, terms: other, weight: GLOSSARY_WEIGHT });
           }
         }
       }
@@ -686,6 +718,8 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
     const touched = new Uint8Array(docs);
     const typed = units.map(() => new Uint32Array(docs));
     const covered = units.map(() => new Uint8Array(docs));
+    const phraseSum = new Float32Array(docs);
+    const phraseHeld = new Uint8Array(docs);
     const terms = new Set();
     const score = (term, weight) => termPostings(index, term, weight);
     const lists = await Promise.all(
@@ -712,27 +746,35 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
       unit.alternatives.forEach((alternative, a) => {
         const into = alternative.kind === 'associated' ? associated : main;
         if (alternative.kind !== 'associated') alternative.terms.forEach((t) => terms.add(t));
+        const termLists = alternativeLists[a];
         for (let field = 0; field < index.fields.length; field++) {
           // Docs holding every term of the alternative in this field, with
-          // the sum of their scores in term order.
-          let sums = null;
-          for (const termLists of alternativeLists[a]) {
-            const list = termLists.find((l) => l.field === field);
-            const next = new Map();
-            if (list) {
-              for (let k = 0; k < list.docs.length; k++) {
-                const doc = list.docs[k];
-                if (sums === null) next.set(doc, list.scores[k]);
-                else if (sums.has(doc)) next.set(doc, f(sums.get(doc) + list.scores[k]));
+          // the sum of their scores in term order: `held[doc]` counts the
+          // terms seen so far, so a doc stays only while it has them all.
+          const lists = termLists.map((perField) => perField.find((l) => l.field === field));
+          if (lists.some((l) => !l)) continue;
+          for (let t = 0; t < lists.length; t++) {
+            const { docs: ids, scores } = lists[t];
+            for (let k = 0; k < ids.length; k++) {
+              const doc = ids[k];
+              if (t === 0) {
+                phraseSum[doc] = scores[k];
+                phraseHeld[doc] = 1;
+              } else if (phraseHeld[doc] === t) {
+                phraseSum[doc] = f(phraseSum[doc] + scores[k]);
+                phraseHeld[doc] = t + 1;
               }
             }
-            sums = next;
           }
-          for (const [doc, sum] of sums || []) {
-            into[doc] += sum;
-            touched[doc] = 1;
-            if (alternative.kind === 'prefix') typed[u][doc] = (1 << unit.terms.length) - 1;
-            else if (alternative.kind !== 'associated') covered[u][doc] = 1;
+          const last = lists.length;
+          for (const doc of lists[0].docs) {
+            if (phraseHeld[doc] === last) {
+              into[doc] += phraseSum[doc];
+              touched[doc] = 1;
+              if (alternative.kind === 'prefix') typed[u][doc] = (1 << unit.terms.length) - 1;
+              else if (alternative.kind !== 'associated') covered[u][doc] = 1;
+            }
+            phraseHeld[doc] = 0;
           }
         }
       });
