@@ -27,7 +27,17 @@ pub fn validate(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
     }
     let mut ok = check.known_keys(&tree, raw::CONFIG_KEYS, "site.yaml");
     if let Some(search) = tree.entry("search") {
-        ok &= check.known_keys(&search.value, raw::SEARCH_KEYS, "`search`");
+        if search.value.entries().is_none() {
+            check.error(
+                search.value.pos,
+                "wrong-type",
+                "`search` must hold settings such as `glossary:`, each on its own line below it",
+                "write `search:`, then `  glossary:` indented below it, or leave `search` out",
+            );
+            ok = false;
+        } else {
+            ok &= check.known_keys(&search.value, raw::SEARCH_KEYS, "`search`");
+        }
     }
     for list in ["themes", "surveys"] {
         if let Some(NodeKind::Map(entries)) = tree.entry(list).map(|e| &e.value.kind) {
@@ -183,6 +193,15 @@ mod tests {
         let errors = validate(&format!("{GOOD}pagesize: 10\n")).unwrap_err();
         assert_eq!(errors[0].code, "unknown-key");
         assert_eq!(errors[0].help.as_deref(), Some("did you mean `page_size`?"));
+    }
+
+    #[test]
+    fn search_settings_are_a_mapping() {
+        let errors = validate(&format!("{GOOD}search: yes\n")).unwrap_err();
+        assert_eq!((errors[0].code, errors[0].line), ("wrong-type", Some(7)));
+        let errors = validate(&format!("{GOOD}search:\n  glosary: {{}}\n")).unwrap_err();
+        assert_eq!(errors[0].help.as_deref(), Some("did you mean `glossary`?"));
+        assert!(validate(&format!("{GOOD}search:\n  glossary:\n    disable: []\n")).is_ok());
     }
 
     #[test]
