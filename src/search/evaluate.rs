@@ -110,11 +110,14 @@ pub fn rank_all(
     judged: &[Judged],
     switches: super::plan::Switches,
 ) -> Result<Vec<Vec<String>>, Diagnostic> {
-    let (index, _) = super::open(site, sources)?;
+    let index = super::open(site, sources)?;
+    // One lookup for every query: it lays out the vocabulary and compiles
+    // the glossary.
+    let lookup = super::query::IndexLookup::new(&index).map_err(super::search_failed)?;
     judged
         .iter()
         .map(|j| {
-            let plan = super::query::plan_of(&index, &j.query, switches)?;
+            let plan = super::plan::plan(&j.query, &lookup, switches);
             let (found, _) = super::results(site, &index, &plan, &Default::default(), DEPTH)?;
             Ok(found.into_iter().map(|f| f.slug).collect())
         })

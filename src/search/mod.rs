@@ -84,13 +84,12 @@ pub struct Found {
     pub snippet: String,
 }
 
-/// What a search gives: the results, the plan they were found with, how
-/// many case studies matched in all, and whether the cached index was used.
+/// What a search gives: the results, the plan they were found with, and
+/// how many case studies matched in all.
 pub struct Answer {
     pub found: Vec<Found>,
     pub plan: plan::Plan,
     pub total: usize,
-    pub from_cache: bool,
 }
 
 /// Searches the published case studies of `site` like the browser client.
@@ -103,24 +102,24 @@ pub fn find(
     limit: usize,
     exact: bool,
 ) -> Result<Answer, Diagnostic> {
-    let (index, from_cache) = open(site, sources)?;
+    let index = open(site, sources)?;
     let plan = query::plan_of(&index, query_text, plan::Switches::exact(exact)).map_err(search_failed)?;
     let (found, total) = results(site, &index, &plan, filters, limit).map_err(search_failed)?;
-    Ok(Answer { found, plan, total, from_cache })
+    Ok(Answer { found, plan, total })
 }
 
 /// The index of the published case studies of `site`: the one cached by
-/// the last search when it is current (and then `true`), otherwise a fresh
-/// one, kept in the cache when the site folder allows.
-pub fn open(site: &Site, sources: &crate::load::Sources) -> Result<(SearchIndex, bool), Diagnostic> {
+/// the last search when it is current, otherwise a fresh one, kept in the
+/// cache when the site folder allows.
+pub fn open(site: &Site, sources: &crate::load::Sources) -> Result<SearchIndex, Diagnostic> {
     let cache = cache::Cache::new(sources, false);
     if let Some(index) = cache.open() {
-        return Ok((index, true));
+        return Ok(index);
     }
     // The cache only saves time, so failing to keep it loses nothing.
     match keep_index(site, &cache) {
-        Some(index) => Ok((index, false)),
-        None => Ok((index::index(site, false, None)?, false)),
+        Some(index) => Ok(index),
+        None => index::index(site, false, None),
     }
 }
 

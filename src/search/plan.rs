@@ -23,7 +23,7 @@
 //!    [`RARE_BANK_DOCS`]), is compared with every word of the site's
 //!    vocabulary: those within edit distance 1 (2 from
 //!    [`LONG_WORD_CHARS`] characters), counting a swap of two neighbouring
-//!    letters as one edit (optimal string alignment), and at the least
+//!    letters as one edit (optimal string alignment, strsim's), and at the least
 //!    distance found, are candidates. Their terms (other than the typed
 //!    one), in order of (distance, word), first [`TYPO_CANDIDATES`] kept,
 //!    are ranked by how many case studies hold them (most first, then
@@ -346,17 +346,16 @@ pub fn plan(query: &str, lookup: &dyn Lookup, switches: Switches) -> Plan {
 /// The typo corrections of `word` (whose term is `term`, held by `held`
 /// case studies): see the module docs.
 fn typos(word: &str, term: &str, held: u32, lookup: &dyn Lookup) -> Vec<Alternative> {
-    let chars: Vec<char> = word.chars().collect();
+    let chars = word.chars().count();
     let rare = held == 1 && lookup.docs() >= RARE_BANK_DOCS;
-    if chars.len() < MIN_TYPO_CHARS || chars.iter().all(char::is_ascii_digit) || (held > 0 && !rare) {
+    if chars < MIN_TYPO_CHARS || word.chars().all(|c| c.is_ascii_digit()) || (held > 0 && !rare) {
         return Vec::new();
     }
-    let most = if chars.len() >= LONG_WORD_CHARS { 2 } else { 1 };
+    let most = if chars >= LONG_WORD_CHARS { 2 } else { 1 };
     let mut found: Vec<(usize, &str)> = Vec::new();
-    for length in chars.len().saturating_sub(most)..=chars.len() + most {
+    for length in chars.saturating_sub(most)..=chars + most {
         for candidate in lookup.words_of_length(length) {
-            let other: Vec<char> = candidate.chars().collect();
-            let d = distance(&chars, &other, most);
+            let d = strsim::osa_distance(word, candidate);
             if (1..=most).contains(&d) {
                 found.push((d, candidate));
             }
@@ -393,46 +392,10 @@ fn typos(word: &str, term: &str, held: u32, lookup: &dyn Lookup) -> Vec<Alternat
         .collect()
 }
 
-/// Optimal string alignment distance of `a` and `b` (insertions,
-/// deletions, substitutions and swaps of neighbours each cost 1), or
-/// `most + 1` once it is certainly more than `most`.
-pub fn distance(a: &[char], b: &[char], most: usize) -> usize {
-    if a.len().abs_diff(b.len()) > most {
-        return most + 1;
-    }
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; 3 * width];
-    for (j, cell) in rows[..width].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        let (current, previous, before) = ((i % 3) * width, ((i - 1) % 3) * width, ((i + 1) % 3) * width);
-        rows[current] = i;
-        let mut row_min = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[previous + j] + 1).min(rows[current + j - 1] + 1).min(rows[previous + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[before + j - 2] + 1);
-            }
-            rows[current + j] = d;
-            row_min = row_min.min(d);
-        }
-        if row_min > most {
-            return most + 1;
-        }
-    }
-    rows[(a.len() % 3) * width + b.len()].min(most + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
-
-    fn chars(s: &str) -> Vec<char> {
-        s.chars().collect()
-    }
 
     #[test]
     fn sanitises_like_the_contract() {
@@ -441,15 +404,19 @@ mod tests {
         assert_eq!(words(&"w ".repeat(40)).len(), 1);
     }
 
+    /// The distance typos are measured by (strsim's optimal string
+    /// alignment, as the client's `alignment`): a swap of neighbours is one
+    /// edit, and characters, not bytes, are counted.
     #[test]
     fn distance_counts_a_swap_as_one_edit() {
-        assert_eq!(distance(&chars("safegaurding"), &chars("safeguarding"), 2), 1);
-        assert_eq!(distance(&chars("heath"), &chars("health"), 2), 1);
-        assert_eq!(distance(&chars("apprentiships"), &chars("apprenticeships"), 2), 2);
-        assert_eq!(distance(&chars("care"), &chars("card"), 1), 1);
-        assert_eq!(distance(&chars("abc"), &chars("xyz"), 1), 2);
-        assert_eq!(distance(&chars("ca"), &chars("abc"), 3), 3);
-        assert_eq!(distance(&chars(""), &chars("ab"), 2), 2);
+        assert_eq!(strsim::osa_distance("safegaurding", "safeguarding"), 1);
+        assert_eq!(strsim::osa_distance("heath", "health"), 1);
+        assert_eq!(strsim::osa_distance("apprentiships", "apprenticeships"), 2);
+        assert_eq!(strsim::osa_distance("care", "card"), 1);
+        assert_eq!(strsim::osa_distance("abc", "xyz"), 3);
+        assert_eq!(strsim::osa_distance("ca", "abc"), 3);
+        assert_eq!(strsim::osa_distance("", "ab"), 2);
+        assert_eq!(strsim::osa_distance("naïve", "naive"), 1);
     }
 
     /// A lookup over a handful of words, with identity analysis except a

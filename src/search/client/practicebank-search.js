@@ -419,21 +419,6 @@ function alignment(a, b, most) {
   return Math.min(rows[(a.length % 3) * width + b.length], most + 1);
 }
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a, b) {
-  const x = Array.from(a);
-  const y = Array.from(b);
-  let row = Array.from({ length: y.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= x.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= y.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[y.length];
-}
-
 /**
  * A search client for the site at `baseUrl` (its base_url, or any URL the
  * built site is served at). `fetch` defaults to the global one.
@@ -919,7 +904,7 @@ export function createSearch({ baseUrl, fetch: fetchImpl } = {}) {
         const key = index.keys[position];
         if (compareTerms(key, initial) > 0 && !key.startsWith(initial)) break;
         for (const [, surface] of (await shard(index, position)).terms) {
-          const d = distance(word, surface);
+          const d = alignment(codePoints(word), codePoints(surface), bestDistance);
           if (d < bestDistance || (d === bestDistance && best !== null && compareTerms(surface, best) < 0)) {
             best = surface;
             bestDistance = d;
